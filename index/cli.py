@@ -1,0 +1,153 @@
+"""Command line of the index library: `python -m index build` and `python -m index eval`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from index.build import build_index
+from index.embed import SentenceTransformerEmbedder
+from index.errors import IndexError_
+from index.settings import IndexSettings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and evaluate the cited-answer index.")
+console = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """Build and evaluate the cited-answer index."""
+
+
+def _settings(corpus: Path | None, out: Path | None, model: Path | None) -> IndexSettings:
+    overrides = {"corpus_dir": corpus, "index_dir": out, "model_path": model}
+    return IndexSettings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@app.command()
+def build(
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: corpus/).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Index folder (default: data/index).")] = None,
+    model: Annotated[Path | None, typer.Option(help="sentence-transformers model folder.")] = None,
+) -> None:
+    """Clean, chunk and embed the corpus into a new index version, then switch to it atomically."""
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
+    settings = _settings(corpus, out, model)
+    try:
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+        with Progress(
+            TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=console, transient=True,
+        ) as progress:
+            task = progress.add_task("embedding", total=None)
+            report = build_index(
+                settings.corpus_dir,
+                settings.index_dir,
+                embedder,
+                settings.model_name,
+                on_total=lambda n: progress.update(task, total=n),
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    except IndexError_ as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"built index {report.version}: {report.documents} documents, {report.sentences} sentences, "
+        f"{report.characters} characters, {report.embedded} texts embedded in {report.seconds:.1f}s "
+        f"-> {report.path}"
+    )
+
+
+@app.command("eval")
+def eval_command(
+    questions: Annotated[Path | None, typer.Argument(help="Questions in essay-dev.jsonl format.")] = None,
+    index: Annotated[Path | None, typer.Option(help="Index folder to answer from (default: data/index).")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Raw corpus the baseline splits (default: corpus/).")] = None,
+    squad: Annotated[Path | None, typer.Option(help="Also evaluate on a SQuAD v1.1 JSON file.")] = None,
+    squad_index: Annotated[Path, typer.Option(help="Where the SQuAD corpus and index are kept.")] = Path(
+        "data/squad"
+    ),
+    sample_size: Annotated[int, typer.Option("--sample", min=1, help="SQuAD questions to sample.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the SQuAD sample.")] = 13,
+    top_k: Annotated[int, typer.Option(min=1, max=10, help="Citations per answer.")] = 3,
+    model: Annotated[Path | None, typer.Option(help="sentence-transformers model folder.")] = None,
+) -> None:
+    """Run gold questions through the /ask code and the LangChain-style baseline; print both."""
+    from index.evaluate import read_jsonl
+
+    if questions is None and squad is None:
+        raise typer.BadParameter("give a questions file, --squad FILE, or both")
+    settings = _settings(corpus, index, model)
+    try:
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+        if questions is not None:
+            _report(f"{questions.name}", _evaluate_folder(settings.corpus_dir, settings.index_dir,
+                                                         read_jsonl(questions), embedder, top_k))
+        if squad is not None:
+            _evaluate_squad(squad, squad_index, embedder, settings, sample_size, seed, top_k)
+    except (IndexError_, OSError, ValueError, KeyError) as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(code=1) from None
+
+
+def _evaluate_folder(corpus_dir: Path, index_dir: Path, questions: list, embedder: object, top_k: int) -> dict:
+    from index.baseline import BaselinePipeline
+    from index.corpus import TEXT_SUFFIXES
+    from index.evaluate import evaluate
+    from index.search import Searcher
+    from index.store import load_current
+
+    searcher = Searcher(load_current(index_dir), embedder)  # type: ignore[arg-type]
+    raw = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.iterdir()) if p.suffix in TEXT_SUFFIXES]
+    baseline = BaselinePipeline.build(raw, embedder)  # type: ignore[arg-type]
+    return evaluate(searcher, baseline, questions, top_k=top_k)
+
+
+def _evaluate_squad(
+    squad: Path, work: Path, embedder: SentenceTransformerEmbedder, settings: IndexSettings,
+    size: int, seed: int, top_k: int,
+) -> None:
+    import json
+
+    from index.evaluate import read_squad, sample
+    from index.store import current_version_path
+
+    documents, questions = read_squad(squad)
+    corpus_dir, index_dir = work / "corpus", work / "index"
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for doc_id, (title, text) in documents.items():
+        _write_if_changed(corpus_dir / f"{doc_id}.txt", text)
+        _write_if_changed(corpus_dir / f"{doc_id}.meta.json", json.dumps({"title": title}))
+    if not (index_dir / "current").exists() or _stale(corpus_dir, current_version_path(index_dir)):
+        console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
+        build_index(corpus_dir, index_dir, embedder, settings.model_name)
+    chosen = sample(questions, size, seed)
+    console.print(f"SQuAD: {len(documents)} articles, {len(chosen)} of {len(questions)} questions, seed {seed}")
+    _report(f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
+            _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _stale(corpus_dir: Path, version: Path) -> bool:
+    return any(p.stat().st_mtime > version.stat().st_mtime for p in corpus_dir.iterdir())
+
+
+def _report(title: str, results: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("metric")
+    for system in results:
+        table.add_column(system, justify="right")
+    for metric in results["ours"]:
+        table.add_row(metric, *(str(results[s][metric]) for s in results))
+    Console().print(table)

@@ -1,0 +1,60 @@
+"""Turn text into unit vectors with a local sentence-transformers model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.errors import ModelNotFoundError
+
+# Never reach for a model hub: every model is a local folder.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    dimension: int
+
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """Embedder over a sentence-transformers model folder on disk."""
+
+    def __init__(self, model_path: Path, batch_size: int = 64) -> None:
+        if not (Path(model_path) / "modules.json").is_file():
+            raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
+        self.batch_size = batch_size
+        self.dimension = int(self.model.get_embedding_dimension())
+
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
+        chunks = []
+        for first in range(0, len(texts), self.batch_size):
+            batch = list(texts[first : first + self.batch_size])
+            chunks.append(
+                self.model.encode(
+                    batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+                )
+            )
+            if progress:
+                progress(len(batch))
+        if not chunks:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)

@@ -1,0 +1,187 @@
+"""Repair text damaged by PDF extraction into clean, canonical document text.
+
+Three kinds of damage are repaired, all generically:
+- typographic hyphens (U+2010, U+2011, soft hyphens) and non-breaking spaces;
+- hard line breaks inside paragraphs, including words split across lines;
+- ligature glyphs (ti, tt, ft, fi, fl, ff, ffi, ffl) that the extractor dropped, leaving a space:
+  "wri en" -> "written", "security es" -> "security ties".
+
+Ligature repair is a small noisy-channel decision per run of words: every way of re-inserting a
+ligature is scored with a unigram language model (wordfreq), and a change is kept only when it is
+far more likely than the text as it stands.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import product
+
+from wordfreq import zipf_frequency
+
+LIGATURES = ("ti", "tt", "ft", "fi", "fl", "ff", "ffi", "ffl")
+
+# A repaired word must be this many orders of magnitude more likely than the text it replaces.
+CHANGE_PENALTY = 1.0
+UNKNOWN_LOG10 = -10.0
+MAX_WORDS_JOINED = 3
+
+# English words of one or two letters are a closed class; any other token that short is a fragment.
+SHORT_WORDS = frozenset(
+    "a i am an as at be by do go he hi if in is it me my no of oh ok on or ox so to up us we".split()
+)
+# An object pronoun never follows an article or possessive ("the me and resource" is "the time ...").
+DETERMINERS = frozenset("a an the this that these those its his her their our your my every each".split())
+OBJECT_PRONOUNS = frozenset("me us him them".split())
+
+_HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " "}
+_HYPHENS_TABLE = str.maketrans(_HYPHENS)
+_WORD = re.compile(r"[^\W\d_]+")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n\s*")
+
+
+@lru_cache(maxsize=65536)
+def word_log10(word: str, part_of_compound: bool = False) -> float:
+    """Log10 probability of one lower-case word in running English text."""
+    if len(word) <= 2 and word not in SHORT_WORDS and not part_of_compound:
+        return UNKNOWN_LOG10
+    zipf = zipf_frequency(word, "en")
+    return zipf - 9.0 if zipf > 0 else UNKNOWN_LOG10
+
+
+def normalize_characters(text: str) -> str:
+    """Unify line endings, typographic hyphens and odd spaces."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.translate(_HYPHENS_TABLE)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split raw text into paragraphs at blank lines, joining the hard-wrapped lines of each."""
+    paragraphs = []
+    for block in _BLANK_LINE.split(text):
+        joined = _join_lines(block.split("\n"))
+        if joined:
+            paragraphs.append(joined)
+    return paragraphs
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = ""
+    for raw_line in lines:
+        line = " ".join(raw_line.split())
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("-") and line[:1].islower():
+            out = _join_hyphenated(out, line)
+        elif out.endswith(("–", "—", "/")) and out[-2:-1].isalpha():
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _join_hyphenated(head: str, tail: str) -> str:
+    """Join a line ending in a hyphen to the next: drop the hyphen only for a word split by the wrap."""
+    left = _WORD.findall(head)[-1:] or [""]
+    right = _WORD.match(tail)
+    if left[0] and right:
+        a, b = left[0].lower(), right.group().lower()
+        if word_log10(a + b) > word_log10(a) + word_log10(b) + CHANGE_PENALTY and word_log10(a + b) > word_log10(
+            a + "-" + b
+        ):
+            return head[:-1] + tail
+    return head + tail
+
+
+def _is_repairable(token: str) -> bool:
+    # Acronyms and proper nouns in capitals (UK, JNAAM) are never ligature fragments.
+    return not (len(token) > 1 and token.isupper())
+
+
+def _candidates(
+    tokens: list[str], previous: str, prefixable: bool, suffixable: bool
+) -> list[tuple[str, float, bool]]:
+    """Every way to read `tokens` as one word: (word, log10 probability, changed).
+
+    A changed reading must be a known word: re-inserting letters never makes a new one.
+    """
+    out: list[tuple[str, float, bool]] = []
+    if len(tokens) == 1:
+        word = tokens[0].lower()
+        as_is = word_log10(word, part_of_compound=not (prefixable and suffixable))
+        if word in OBJECT_PRONOUNS and previous in DETERMINERS:
+            as_is = UNKNOWN_LOG10
+        out.append((tokens[0], as_is, False))
+        for lig in LIGATURES:
+            if prefixable:
+                out.append((_cased(lig + word, tokens[0]), word_log10(lig + word), True))
+            if suffixable:
+                out.append((tokens[0] + lig, word_log10(word + lig), True))
+        return out
+    for ligs in product(LIGATURES, repeat=len(tokens) - 1):
+        text = tokens[0] + "".join(lig + tok for lig, tok in zip(ligs, tokens[1:], strict=True))
+        out.append((text, word_log10(text.lower()), True))
+    return out
+
+
+def _cased(word: str, like: str) -> str:
+    return word.capitalize() if like[:1].isupper() else word
+
+
+def _best_reading(tokens: list[str], previous: str, glued_left: bool, glued_right: bool) -> list[str]:
+    """Choose the most likely reading of a run of space-separated words (dynamic programming).
+
+    A run glued to the text before or after it (an apostrophe, a hyphen) takes no ligature on that edge.
+    """
+    n = len(tokens)
+    best: list[tuple[float, list[str]]] = [(0.0, [])] + [(float("-inf"), [])] * n
+    for end in range(1, n + 1):
+        for size in range(1, min(MAX_WORDS_JOINED, end) + 1):
+            start = end - size
+            group = tokens[start:end]
+            if size > 1 and not all(_is_repairable(t) for t in group):
+                continue
+            before = tokens[start - 1].lower() if start else previous
+            score0, words0 = best[start]
+            prefixable = size == 1 and not (start == 0 and glued_left)
+            suffixable = size == 1 and not (end == n and glued_right)
+            for word, log10p, changed in _candidates(group, before, prefixable, suffixable):
+                if changed and (log10p <= UNKNOWN_LOG10 or not _is_repairable(group[0])):
+                    continue
+                score = score0 + log10p - (CHANGE_PENALTY if changed else 0.0)
+                if score > best[end][0]:
+                    best[end] = (score, [*words0, word])
+    return best[n][1]
+
+
+_GLUE = re.compile(r"[-'’\w]")
+_RUN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+def repair_ligatures(paragraph: str) -> str:
+    """Re-insert ligatures lost in extraction, where the repaired words are far more likely."""
+    pieces = []
+    last = 0
+    for match in _RUN.finditer(paragraph):
+        tokens = match.group().split(" ")
+        previous_words = _WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])
+        previous = previous_words[-1].lower() if previous_words else ""
+        glued_left = match.start() > 0 and not paragraph[match.start() - 1].isspace()
+        glued_right = match.end() < len(paragraph) and _GLUE.match(paragraph, match.end()) is not None
+        pieces.append(paragraph[last : match.start()])
+        if len(tokens) > 1:
+            pieces.append(" ".join(_best_reading(tokens, previous, glued_left, glued_right)))
+        else:
+            pieces.append(match.group())
+        last = match.end()
+    pieces.append(paragraph[last:])
+    return "".join(pieces)
+
+
+def clean_text(raw: str) -> str:
+    """Turn raw extracted text into canonical document text: paragraphs separated by blank lines."""
+    paragraphs = split_paragraphs(normalize_characters(raw))
+    return "\n\n".join(repair_ligatures(p) for p in paragraphs)

