@@ -23,7 +23,8 @@ TOP_K = 4
 
 def split_text(text: str, separators: tuple[str, ...] = SEPARATORS) -> list[str]:
     """Split text as RecursiveCharacterTextSplitter does with its defaults."""
-    separator, remaining = separators[-1], ()
+    separator: str = separators[-1]
+    remaining: tuple[str, ...] = ()
     for i, candidate in enumerate(separators):
         if candidate == "":
             separator = candidate

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.corpus import load_corpus
+from index.corpus import Document, load_corpus
 from index.embed import Embedder
 from index.errors import CorruptIndexError
 from index.segment import segment
@@ -37,9 +37,20 @@ def build_index(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Clean, segment and embed a corpus, write a new version, validate it and make it current."""
+    """Clean, segment and embed a corpus folder, write a new version, validate it and make it current."""
+    return build_from_documents(load_corpus(corpus_dir), index_dir, embedder, model_name, on_total, on_progress)
+
+
+def build_from_documents(
+    documents: list[Document],
+    index_dir: Path,
+    embedder: Embedder,
+    model_name: str,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Segment and embed loaded documents, write a new version, validate it and make it current."""
     started = time.perf_counter()
-    documents = load_corpus(corpus_dir)
     sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
     texts = {doc.doc_id: doc.text for doc in documents}
     sentence_texts = [texts[s.doc_id][s.start : s.end] for s in sentences]

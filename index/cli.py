@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from index.build import build_index
-from index.embed import SentenceTransformerEmbedder
+from index.build import build_from_documents, build_index
+from index.corpus import load_corpus
+from index.embed import Embedder, SentenceTransformerEmbedder
 from index.errors import IndexError_
+from index.evaluate import Question
 from index.settings import IndexSettings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and evaluate the cited-answer index.")
@@ -25,7 +27,7 @@ def main() -> None:
 
 
 def _settings(corpus: Path | None, out: Path | None, model: Path | None) -> IndexSettings:
-    overrides = {"corpus_dir": corpus, "index_dir": out, "model_path": model}
+    overrides: dict[str, Any] = {"corpus_dir": corpus, "index_dir": out, "model_path": model}
     return IndexSettings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -39,14 +41,19 @@ def build(
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     settings = _settings(corpus, out, model)
     try:
+        documents = load_corpus(settings.corpus_dir)
         embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
         with Progress(
-            TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=console, transient=True,
+            TextColumn("embedding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
         ) as progress:
             task = progress.add_task("embedding", total=None)
-            report = build_index(
-                settings.corpus_dir,
+            report = build_from_documents(
+                documents,
                 settings.index_dir,
                 embedder,
                 settings.model_name,
@@ -54,7 +61,7 @@ def build(
                 on_progress=lambda n: progress.advance(task, n),
             )
     except IndexError_ as exc:
-        console.print(f"error: {exc}", markup=False, highlight=False)
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
     typer.echo(
         f"built index {report.version}: {report.documents} documents, {report.sentences} sentences, "
@@ -69,9 +76,7 @@ def eval_command(
     index: Annotated[Path | None, typer.Option(help="Index folder to answer from (default: data/index).")] = None,
     corpus: Annotated[Path | None, typer.Option(help="Raw corpus the baseline splits (default: corpus/).")] = None,
     squad: Annotated[Path | None, typer.Option(help="Also evaluate on a SQuAD v1.1 JSON file.")] = None,
-    squad_index: Annotated[Path, typer.Option(help="Where the SQuAD corpus and index are kept.")] = Path(
-        "data/squad"
-    ),
+    squad_index: Annotated[Path, typer.Option(help="Where the SQuAD corpus and index are kept.")] = Path("data/squad"),
     sample_size: Annotated[int, typer.Option("--sample", min=1, help="SQuAD questions to sample.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the SQuAD sample.")] = 13,
     top_k: Annotated[int, typer.Option(min=1, max=10, help="Citations per answer.")] = 3,
@@ -86,31 +91,40 @@ def eval_command(
     try:
         embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
         if questions is not None:
-            _report(f"{questions.name}", _evaluate_folder(settings.corpus_dir, settings.index_dir,
-                                                         read_jsonl(questions), embedder, top_k))
+            _report(
+                f"{questions.name}",
+                _evaluate_folder(settings.corpus_dir, settings.index_dir, read_jsonl(questions), embedder, top_k),
+            )
         if squad is not None:
             _evaluate_squad(squad, squad_index, embedder, settings, sample_size, seed, top_k)
     except (IndexError_, OSError, ValueError, KeyError) as exc:
-        console.print(f"error: {exc}", markup=False, highlight=False)
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
 
 
-def _evaluate_folder(corpus_dir: Path, index_dir: Path, questions: list, embedder: object, top_k: int) -> dict:
+def _evaluate_folder(
+    corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, top_k: int
+) -> dict[str, dict[str, float | None]]:
     from index.baseline import BaselinePipeline
     from index.corpus import TEXT_SUFFIXES
     from index.evaluate import evaluate
     from index.search import Searcher
     from index.store import load_current
 
-    searcher = Searcher(load_current(index_dir), embedder)  # type: ignore[arg-type]
+    searcher = Searcher(load_current(index_dir), embedder)
     raw = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.iterdir()) if p.suffix in TEXT_SUFFIXES]
-    baseline = BaselinePipeline.build(raw, embedder)  # type: ignore[arg-type]
+    baseline = BaselinePipeline.build(raw, embedder)
     return evaluate(searcher, baseline, questions, top_k=top_k)
 
 
 def _evaluate_squad(
-    squad: Path, work: Path, embedder: SentenceTransformerEmbedder, settings: IndexSettings,
-    size: int, seed: int, top_k: int,
+    squad: Path,
+    work: Path,
+    embedder: SentenceTransformerEmbedder,
+    settings: IndexSettings,
+    size: int,
+    seed: int,
+    top_k: int,
 ) -> None:
     import json
 
@@ -128,8 +142,10 @@ def _evaluate_squad(
         build_index(corpus_dir, index_dir, embedder, settings.model_name)
     chosen = sample(questions, size, seed)
     console.print(f"SQuAD: {len(documents)} articles, {len(chosen)} of {len(questions)} questions, seed {seed}")
-    _report(f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
-            _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k))
+    _report(
+        f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
+        _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k),
+    )
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -141,7 +157,7 @@ def _stale(corpus_dir: Path, version: Path) -> bool:
     return any(p.stat().st_mtime > version.stat().st_mtime for p in corpus_dir.iterdir())
 
 
-def _report(title: str, results: dict) -> None:
+def _report(title: str, results: dict[str, dict[str, float | None]]) -> None:
     from rich.table import Table
 
     table = Table(title=title)

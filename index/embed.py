@@ -21,9 +21,7 @@ class Embedder(Protocol):
 
     dimension: int
 
-    def embed(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray: ...
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
 
 class SentenceTransformerEmbedder:
@@ -33,25 +31,24 @@ class SentenceTransformerEmbedder:
         if not (Path(model_path) / "modules.json").is_file():
             raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         try:
             self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
         self.batch_size = batch_size
-        self.dimension = int(self.model.get_embedding_dimension())
+        self.dimension = int(self.model.get_embedding_dimension() or 0)
 
-    def embed(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
         chunks = []
         for first in range(0, len(texts), self.batch_size):
             batch = list(texts[first : first + self.batch_size])
             chunks.append(
-                self.model.encode(
-                    batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-                )
+                self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
             )
             if progress:
                 progress(len(batch))

@@ -54,6 +54,7 @@ class Scores:
 
     def summary(self) -> dict[str, float | None]:
         """The reported figures."""
+
         def ratio(a: int, b: int) -> float | None:
             return round(a / b, 3) if b else None
 

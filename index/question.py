@@ -10,13 +10,22 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 _QUESTION_WORDS = frozenset(
-    "what which who whom whose when where why how does did do done according essay author "
-    "name named kind type called say says said describe described".split()
+    (
+        "what which who whom whose when where why how does did do done according essay author name "
+        "named kind type called say says said describe described"
+    ).split()
 )
-STOPWORDS = frozenset(STOPWORDS_EN) | _QUESTION_WORDS | frozenset(
-    "i me my we our you your he him his she her its they them their us has had have was were been being "
-    "would could should can may might must shall will also than from about into over after before "
-    "between both each few more most other some such only own same so very just any all".split()
+STOPWORDS = (
+    frozenset(STOPWORDS_EN)
+    | _QUESTION_WORDS
+    | frozenset(
+        (
+            "i me my we our you your he him his she her its they them their us has had have was were "
+            "been being would could should can may might must shall will also than from about into over "
+            "after before between both each few more most other some such only own same so very just "
+            "any all"
+        ).split()
+    )
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-+'’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
@@ -41,13 +50,23 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
     "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-zA-Z]"),
 }
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("date", re.compile(r"\b(?:what|which) (?:year|date|month|decade|century)\b|^\s*when\b|\bsince when\b", re.I)),
+    (
+        "date",
+        re.compile(r"\b(?:what|which) (?:year|date|month|decade|century)\b|^\s*when\b|\bsince when\b", re.I),
+    ),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share)\b", re.I)),
     (
         "money",
-        re.compile(r"\bhow much (?:money|did|does|do|is|was|will|would)\b|\b(?:cost|price|budget|value|worth|funding)\b", re.I),
+        re.compile(
+            r"\bhow much (?:money|did|does|do|is|was|will|would)\b"
+            r"|\b(?:cost|price|budget|value|worth|funding)\b",
+            re.I,
+        ),
     ),
-    ("number", re.compile(r"\bhow (?:many|much|long|old|far|large|big|tall|high)\b|\bwhat (?:number|amount)\b", re.I)),
+    (
+        "number",
+        re.compile(r"\bhow (?:many|much|long|old|far|large|big|tall|high)\b|\bwhat (?:number|amount)\b", re.I),
+    ),
     (
         "name",
         re.compile(

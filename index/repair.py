@@ -25,6 +25,8 @@ LIGATURES = ("ti", "tt", "ft", "fi", "fl", "ff", "ffi", "ffl")
 # A repaired word must be this many orders of magnitude more likely than the text it replaces.
 CHANGE_PENALTY = 1.0
 UNKNOWN_LOG10 = -10.0
+# A unigram model favours fewer, longer words ("longtime" over "long time"); each word earns this back.
+WORD_BONUS = 1.5
 MAX_WORDS_JOINED = 3
 
 # English words of one or two letters are a closed class; any other token that short is a fragment.
@@ -34,6 +36,16 @@ SHORT_WORDS = frozenset(
 # An object pronoun never follows an article or possessive ("the me and resource" is "the time ...").
 DETERMINERS = frozenset("a an the this that these those its his her their our your my every each".split())
 OBJECT_PRONOUNS = frozenset("me us him them".split())
+# Two glyphs lost side by side ("artificial" -> "ar cial") leave one gap.
+LIGATURE_PAIRS = tuple(a + b for a in LIGATURES for b in LIGATURES)
+
+
+def _implausible_as_is(word: str, previous: tuple[str, ...], following: str) -> bool:
+    """Grammar that unigram frequencies cannot see: "the me", "a long me", "a end"."""
+    if word in OBJECT_PRONOUNS and ((previous[-1:] and previous[-1] in DETERMINERS) or previous[-2:-1] == ("a",)):
+        return True
+    return word == "a" and following[:1] in ("a", "e", "i")
+
 
 _HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " "}
 _HYPHENS_TABLE = str.maketrans(_HYPHENS)
@@ -102,7 +114,7 @@ def _is_repairable(token: str) -> bool:
 
 
 def _candidates(
-    tokens: list[str], previous: str, prefixable: bool, suffixable: bool
+    tokens: list[str], previous: tuple[str, ...], following: str, prefixable: bool, suffixable: bool
 ) -> list[tuple[str, float, bool]]:
     """Every way to read `tokens` as one word: (word, log10 probability, changed).
 
@@ -112,7 +124,7 @@ def _candidates(
     if len(tokens) == 1:
         word = tokens[0].lower()
         as_is = word_log10(word, part_of_compound=not (prefixable and suffixable))
-        if word in OBJECT_PRONOUNS and previous in DETERMINERS:
+        if _implausible_as_is(word, previous, following):
             as_is = UNKNOWN_LOG10
         out.append((tokens[0], as_is, False))
         for lig in LIGATURES:
@@ -121,7 +133,8 @@ def _candidates(
             if suffixable:
                 out.append((tokens[0] + lig, word_log10(word + lig), True))
         return out
-    for ligs in product(LIGATURES, repeat=len(tokens) - 1):
+    gaps = LIGATURES + LIGATURE_PAIRS if len(tokens) == 2 else LIGATURES
+    for ligs in product(gaps, repeat=len(tokens) - 1):
         text = tokens[0] + "".join(lig + tok for lig, tok in zip(ligs, tokens[1:], strict=True))
         out.append((text, word_log10(text.lower()), True))
     return out
@@ -131,27 +144,29 @@ def _cased(word: str, like: str) -> str:
     return word.capitalize() if like[:1].isupper() else word
 
 
-def _best_reading(tokens: list[str], previous: str, glued_left: bool, glued_right: bool) -> list[str]:
+def _best_reading(tokens: list[str], previous: tuple[str, ...], glued_left: bool, glued_right: bool) -> list[str]:
     """Choose the most likely reading of a run of space-separated words (dynamic programming).
 
     A run glued to the text before or after it (an apostrophe, a hyphen) takes no ligature on that edge.
     """
     n = len(tokens)
-    best: list[tuple[float, list[str]]] = [(0.0, [])] + [(float("-inf"), [])] * n
+    start_state: list[tuple[float, list[str]]] = [(0.0, [])]
+    best = start_state + [(float("-inf"), [])] * n
     for end in range(1, n + 1):
         for size in range(1, min(MAX_WORDS_JOINED, end) + 1):
             start = end - size
             group = tokens[start:end]
             if size > 1 and not all(_is_repairable(t) for t in group):
                 continue
-            before = tokens[start - 1].lower() if start else previous
+            before = (*previous, *(t.lower() for t in tokens[:start]))[-2:]
+            after = tokens[end].lower() if end < n else ""
             score0, words0 = best[start]
             prefixable = size == 1 and not (start == 0 and glued_left)
             suffixable = size == 1 and not (end == n and glued_right)
-            for word, log10p, changed in _candidates(group, before, prefixable, suffixable):
+            for word, log10p, changed in _candidates(group, before, after, prefixable, suffixable):
                 if changed and (log10p <= UNKNOWN_LOG10 or not _is_repairable(group[0])):
                     continue
-                score = score0 + log10p - (CHANGE_PENALTY if changed else 0.0)
+                score = score0 + log10p + WORD_BONUS - (CHANGE_PENALTY if changed else 0.0)
                 if score > best[end][0]:
                     best[end] = (score, [*words0, word])
     return best[n][1]
@@ -167,8 +182,7 @@ def repair_ligatures(paragraph: str) -> str:
     last = 0
     for match in _RUN.finditer(paragraph):
         tokens = match.group().split(" ")
-        previous_words = _WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])
-        previous = previous_words[-1].lower() if previous_words else ""
+        previous = tuple(w.lower() for w in _WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])[-2:])
         glued_left = match.start() > 0 and not paragraph[match.start() - 1].isspace()
         glued_right = match.end() < len(paragraph) and _GLUE.match(paragraph, match.end()) is not None
         pieces.append(paragraph[last : match.start()])

@@ -9,8 +9,11 @@ PARAGRAPH_BREAK = "\n\n"
 CONTEXT_SENTENCES = 1  # sentences of context on each side of a sentence, within its paragraph
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr vs etc e.g i.e cf al gen col lt sgt capt gov sen rep rev fig no nos vol"
-    " inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ mt ft u.s u.k".split()
+    (
+        "mr mrs ms dr prof st sr jr vs etc e.g i.e cf al gen col lt sgt capt gov sen rep rev fig no "
+        "nos vol inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec approx est dept "
+        "univ mt ft u.s u.k"
+    ).split()
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 

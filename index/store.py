@@ -93,7 +93,13 @@ def write_version(
                 "characters": sum(len(d.text) for d in documents),
             },
             "documents": [
-                {"doc_id": d.doc_id, "title": d.title, "source": d.source, "sha256": d.sha256, "chars": len(d.text)}
+                {
+                    "doc_id": d.doc_id,
+                    "title": d.title,
+                    "source": d.source,
+                    "sha256": d.sha256,
+                    "chars": len(d.text),
+                }
                 for d in documents
             ],
             "files": {name: _sha256(staging / name) for name in DATA_FILES},

@@ -1,0 +1,57 @@
+# Two commands matter: `make run` (set up, index if missing, serve) and `make test` (tests and linters).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+INDEX_DIR ?= data/index
+CHROMIUM ?= /usr/bin/chromium
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install install-dev index run test lint browser bench clean
+
+install: $(VENV)/.installed
+
+# torch goes first and pinned: this takes the CPU build; an unpinned torch would pull CUDA.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+index: install
+	$(BIN)/python -m index build --out $(INDEX_DIR)
+
+$(INDEX_DIR)/current: | $(VENV)/.installed
+	$(BIN)/python -m index build --out $(INDEX_DIR)
+
+run: install $(INDEX_DIR)/current
+	$(BIN)/python -m server --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
+browser:
+	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
+
+test: install-dev browser lint
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache tests/artifacts

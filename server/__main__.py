@@ -1,0 +1,30 @@
+"""Serve the app: `python -m server [--host H] [--port P] [--index DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+import uvicorn
+
+from server.app import create_app
+from server.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line, build the settings and serve."""
+    parser = argparse.ArgumentParser(prog="python -m server", description="Serve the cited-answer service.")
+    parser.add_argument("--host", default=os.environ.get("HOST"), help="address to bind (default 127.0.0.1, or HOST)")
+    parser.add_argument("--port", type=int, default=os.environ.get("PORT"), help="port to bind (default 8000, or PORT)")
+    parser.add_argument("--index", type=Path, help="index folder (default data/index)")
+    args = parser.parse_args(argv)
+    overrides = {"host": args.host, "port": args.port, "index_dir": args.index}
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

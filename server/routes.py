@@ -1,0 +1,104 @@
+"""HTTP routes: each is glue around one call into the index library."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from index.answer import answer_question
+from index.search import Searcher
+from server.schemas import AskRequest, AskResponse, CitationOut, DocumentList, DocumentOut, Problem
+from server.settings import Settings
+from server.state import IndexHolder
+
+api = APIRouter()
+pages = APIRouter(include_in_schema=False)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": Problem, "description": "The request body is too large."},
+    422: {"model": Problem, "description": "The request is malformed; `detail` says what to fix."},
+    503: {"model": Problem, "description": "No index is loaded."},
+}
+
+
+def get_holder(request: Request) -> IndexHolder:
+    return request.state.holder
+
+
+def get_settings(request: Request) -> Settings:
+    return request.state.settings
+
+
+def get_searcher(holder: Annotated[IndexHolder, Depends(get_holder)]) -> Searcher:
+    return holder.current()
+
+
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+
+
+@api.post("/ask", response_model=AskResponse, responses=ERRORS)
+async def ask(
+    body: AskRequest, searcher: SearcherDep, settings: Annotated[Settings, Depends(get_settings)]
+) -> AskResponse:
+    """Answer a question from the documents, citing the exact sentences, or say they do not cover it."""
+    started = time.perf_counter()
+    answer = await run_in_threadpool(answer_question, searcher, body.question, body.top_k or settings.default_top_k)
+    return AskResponse(
+        question=answer.question,
+        answered=answer.answered,
+        answer=answer.answer,
+        citations=[CitationOut(**asdict(c)) for c in answer.citations],
+        reason=answer.reason,
+        index_version=searcher.stored.version,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+@api.get("/documents", response_model=DocumentList, responses={503: ERRORS[503]})
+def list_documents(searcher: SearcherDep) -> DocumentList:
+    """The documents of the live index."""
+    return DocumentList.model_validate(
+        {
+            "documents": [
+                {"doc_id": d.doc_id, "title": d.title, "chars": len(d.text)} for d in searcher.stored.documents.values()
+            ]
+        }
+    )
+
+
+@api.get(
+    "/documents/{doc_id}",
+    response_model=DocumentOut,
+    responses={404: {"model": Problem, "description": "No such document."}, 503: ERRORS[503]},
+)
+def get_document(doc_id: str, searcher: SearcherDep) -> DocumentOut:
+    """One document's canonical text, which citations' offsets point into."""
+    document = searcher.stored.documents.get(doc_id)
+    if document is None:
+        raise HTTPException(404, detail=f"No document with id '{doc_id}'; GET /documents lists them.")
+    return DocumentOut(doc_id=document.doc_id, title=document.title, text=document.text)
+
+
+@api.get("/healthz")
+def healthz() -> dict[str, str]:
+    """200 while the process is up."""
+    return {"status": "ok"}
+
+
+@api.get("/readyz", responses={503: ERRORS[503]})
+def readyz(holder: Annotated[IndexHolder, Depends(get_holder)]) -> JSONResponse:
+    """200 when an index is loaded, else 503 with the reason."""
+    if holder.searcher is None:
+        return JSONResponse(status_code=503, content={"detail": f"No index is loaded: {holder.problem}"})
+    return JSONResponse({"status": "ready", "index_version": holder.searcher.stored.version})
+
+
+@pages.get("/", response_class=HTMLResponse)
+def chat_page(request: Request, holder: Annotated[IndexHolder, Depends(get_holder)]) -> HTMLResponse:
+    """The chat page."""
+    titles = [d.title for d in holder.searcher.stored.documents.values()] if holder.searcher else []
+    return request.app.state.templates.TemplateResponse(request, "index.html", {"titles": titles})

@@ -1,0 +1,65 @@
+"""Request and response bodies of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class AskRequest(BaseModel):
+    """A question, and how many citations at most to return."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Question = Field(description="The question, 1-1000 characters after trimming.")
+    top_k: int | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
+
+
+class CitationOut(BaseModel):
+    """A cited excerpt: the document's text[start:end] equals `excerpt` exactly."""
+
+    n: int
+    doc_id: str
+    title: str
+    excerpt: str
+    start: int
+    end: int
+    context: str
+    score: float
+
+
+class AskResponse(BaseModel):
+    """An answer whose sentences each carry an [n] that names a citation."""
+
+    question: str
+    answered: bool
+    answer: str
+    citations: list[CitationOut]
+    reason: str = Field(description="Why the documents do not answer; empty when answered.")
+    index_version: str
+    took_ms: float
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    chars: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    text: str
+
+
+class Problem(BaseModel):
+    """An error: `detail` says what is wrong and what to do."""
+
+    detail: str

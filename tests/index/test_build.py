@@ -1,0 +1,87 @@
+"""The ingestion job on the real essay with the real model, through the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from index.build import build_index
+from index.cli import app
+from index.embed import SentenceTransformerEmbedder
+from index.errors import CorruptIndexError
+from index.store import CURRENT, load_current, load_version
+from tests.conftest import CORPUS
+
+
+def test_built_index_has_manifest_vectors_and_exact_offsets(essay_index: Path) -> None:
+    stored = load_current(essay_index)
+    manifest = stored.manifest
+    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["counts"]["sentences"] == len(stored.sentences) > 40
+    assert manifest["counts"]["vectors"] == stored.vectors.ntotal == 2 * len(stored.sentences)
+    assert manifest["documents"][0]["sha256"] and manifest["version"] == stored.version
+    for sentence in stored.sentences:
+        assert stored.text(sentence) in stored.context(sentence)
+
+
+def test_vectors_are_the_real_model_embeddings(essay_index: Path, embedder: SentenceTransformerEmbedder) -> None:
+    stored = load_current(essay_index)
+    sentence = stored.sentences[5]
+    expected = embedder.embed([stored.text(sentence)])[0]
+    assert np.allclose(stored.vectors.reconstruct(5), expected, atol=1e-5)
+
+
+def test_a_rebuild_switches_current_and_keeps_two_versions(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    reports = [build_index(CORPUS, tmp_path, embedder, "m") for _ in range(3)]
+    assert (tmp_path / CURRENT).resolve().name == reports[-1].version
+    assert sorted(p.name for p in (tmp_path / "versions").iterdir()) == [r.version for r in reports[1:]]
+
+
+def test_a_corrupted_version_is_refused(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    report = build_index(CORPUS, tmp_path, embedder, "m")
+    documents = report.path / "documents.json"
+    data = json.loads(documents.read_text(encoding="utf-8"))
+    data[0]["text"] = data[0]["text"].replace("Japan", "Japon")
+    documents.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="checksum"):
+        load_version(report.path)
+
+
+runner = CliRunner()
+
+
+def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--corpus", str(CORPUS), "--out", str(tmp_path / "idx")])
+    assert result.exit_code == 0, result.output
+    assert "1 documents" in result.output and "sentences" in result.output
+    assert (tmp_path / "idx" / CURRENT).is_symlink()
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("empty", "no readable text"),
+        ("unreadable", "cannot read bad.txt"),
+        ("no-model", "embedding model not found"),
+    ],
+)
+def test_cli_build_errors_exit_non_zero_with_one_line(tmp_path: Path, setup: str, message: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    args = ["build", "--corpus", str(corpus), "--out", str(tmp_path / "idx")]
+    if setup == "unreadable":
+        (corpus / "bad.txt").write_bytes(b"\xff\xfe\xfa")
+    if setup == "no-model":
+        (corpus / "a.txt").write_text("Some text.", encoding="utf-8")
+        args += ["--model", str(tmp_path / "missing-model")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.output.strip().count("\n") == 0
+    assert not (tmp_path / "idx" / CURRENT).exists()
