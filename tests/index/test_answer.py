@@ -1,0 +1,88 @@
+"""Answers on the real essay index: invariants, fusion and abstention."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from index.answer import MAX_SENTENCES, answer_question
+from index.build import build_index
+from index.embed import SentenceTransformerEmbedder
+from index.search import Searcher
+from index.store import load_current
+
+ON_TOPIC = [
+    ("What is JNAAM?", "Joint New Air-to-Air Missile"),
+    ("Which Australian scholar calls these groupings a unique theoretical challenge?", "William Tow"),
+    ("When was the trilateral naval agreement signed?", "November 2016"),
+    ("How does post-Brexit Britain view China?", "important trade partner"),
+]
+OFF_TOPIC = [
+    "How do I bake sourdough bread at home?",
+    "Explain how photosynthesis works.",
+    "Who won the 2018 FIFA World Cup?",
+    "What is the recommended dose of ibuprofen for adults?",
+]
+
+
+@pytest.mark.parametrize(("question", "gold"), ON_TOPIC)
+def test_answers_on_topic_questions_with_cited_sentences(searcher: Searcher, question: str, gold: str) -> None:
+    answer = answer_question(searcher, question)
+    assert answer.answered, answer.reason
+    assert gold.lower() in answer.answer.lower()
+    assert gold.lower() in answer.citations[0].excerpt.lower()
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_abstains_on_off_topic_questions(searcher: Searcher, question: str) -> None:
+    answer = answer_question(searcher, question)
+    assert not answer.answered
+    assert answer.answer == "The documents do not cover this question."
+    assert answer.reason
+
+
+def test_abstains_when_the_asked_kind_of_answer_is_absent(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "In what year was the first UK-Japan foreign and defense 2+2 meeting held?")
+    assert not answer.answered and "date" in answer.reason
+    assert answer.citations, "the closest passages are still offered"
+
+
+@pytest.mark.parametrize("question", [q for q, _ in ON_TOPIC] + ["What are the challenges to cooperation?"])
+def test_answer_invariants(searcher: Searcher, question: str) -> None:
+    answer = answer_question(searcher, question, top_k=3)
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert markers == [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert 1 <= len(answer.citations) <= MAX_SENTENCES
+    assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 90 or len(answer.citations) == 1
+    excerpts = [c.excerpt for c in answer.citations]
+    assert len(set(excerpts)) == len(excerpts)
+    for citation in answer.citations:
+        text = searcher.stored.documents[citation.doc_id].text
+        assert text[citation.start : citation.end] == citation.excerpt
+        assert citation.excerpt in citation.context
+        assert f"{citation.excerpt} [{citation.n}]" in answer.answer
+
+
+def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text(
+        "The zorblax protocol governs reactor valves.\n\n"
+        "Felines enjoy resting in warm, sunny spots during the afternoon.\n\n"
+        "Quarterly revenue rose because of strong exports.\n\n"
+        "The committee approved the new budget on Tuesday.",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    searcher = Searcher(load_current(tmp_path / "idx"), embedder)
+    hits = searcher.search("zorblax cats sleeping in the sun", limit=2)
+    found = {searcher.stored.text(h.sentence) for h in hits}
+    assert "The zorblax protocol governs reactor valves." in found  # only BM25 knows "zorblax"
+    assert "Felines enjoy resting in warm, sunny spots during the afternoon." in found  # shares no term
+    lexical_only = next(h for h in hits if "zorblax" in searcher.stored.text(h.sentence))
+    dense_only = next(h for h in hits if "Felines" in searcher.stored.text(h.sentence))
+    assert lexical_only.lexical == 1.0 and dense_only.lexical == 0.0

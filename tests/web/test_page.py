@@ -1,0 +1,105 @@
+"""The chat page in a real headless Chromium against the app over real HTTP."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make browser` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    external: list[str] = []
+    tab.on("request", lambda r: None if r.url.startswith(live_url) else external.append(r.url))
+    tab.goto("/")
+    yield tab
+    assert not external, f"the page made external requests: {external}"
+    context.close()
+
+
+def ask(page: Page, question: str) -> None:
+    page.fill("#question", question)
+    page.keyboard.press("Enter")
+    expect(page.locator("#send")).to_be_enabled(timeout=30_000)
+
+
+def test_ask_see_answer_and_open_highlighted_citation(page: Page) -> None:
+    expect(page).to_have_title(re.compile("UK–Japan"))
+    expect(page.locator(".example")).to_have_count(3)
+    ask(page, "What is JNAAM?")
+    reply = page.locator(".turn").last.locator(".reply.answered")
+    expect(reply).to_contain_text("Joint New Air-to-Air Missile")
+    expect(page.locator("#announcer")).to_contain_text("Joint New Air-to-Air Missile")
+    excerpt = reply.locator(".excerpt-text").first.text_content()
+    reply.locator(".answer-text .cite").first.click()
+    mark = page.locator("#source-text mark")
+    expect(mark).to_be_visible()
+    assert mark.text_content() == excerpt
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop.png"))
+
+
+def test_conversation_survives_reload_and_new_conversation_clears_it(page: Page) -> None:
+    ask(page, "How does post-Brexit Britain view China?")
+    expect(page.locator(".turn")).to_have_count(1)
+    page.reload()
+    expect(page.locator(".turn .question")).to_have_text(["How does post-Brexit Britain view China?"])
+    page.click("#new-conversation")
+    expect(page.locator(".turn")).to_have_count(0)
+    expect(page.locator("#empty-state")).to_be_visible()
+
+
+def test_off_topic_question_shows_not_covered(page: Page) -> None:
+    ask(page, "How do I bake sourdough bread at home?")
+    reply = page.locator(".turn").last.locator(".reply")
+    expect(reply).to_have_class(re.compile("not-covered"))
+    expect(reply).to_contain_text("do not cover")
+
+
+def test_markup_in_a_question_is_shown_as_text_and_never_runs(page: Page) -> None:
+    hostile = '<img src=x onerror="window.__xss=1">'
+    ask(page, hostile)
+    expect(page.locator(".turn .question").last).to_have_text(hostile)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".conversation img").count() == 0
+
+
+def test_errors_are_shown_in_the_conversation(page: Page) -> None:
+    page.route("**/ask", lambda route: route.fulfill(status=500, body='{"detail": "boom"}'))
+    ask(page, "What is JNAAM?")
+    expect(page.locator(".reply.error")).to_contain_text("500")
+
+
+def test_narrow_screen_has_no_horizontal_scroll(browser: Browser, live_url: str) -> None:
+    context = browser.new_context(base_url=live_url, viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    tab.goto("/")
+    ask(tab, "What is the largest challenge to UK-Japan-US trilateralism?")
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tab.locator(".answer-text .cite").first.click()
+    expect(tab.locator("#source-text mark")).to_be_visible()
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "mobile.png"))
+    context.close()
