@@ -17,8 +17,8 @@ from index.segment import Sentence
 from index.store import StoredIndex
 
 CANDIDATES = 64
-DENSE_SENTENCE_WEIGHT = 0.5  # the rest goes to the context window's similarity
-LEXICAL_WEIGHT = 0.35  # BM25 relative to the best lexical match, added to the dense cosine
+DENSE_SENTENCE_WEIGHT = 0.7  # the rest goes to the context window's similarity
+LEXICAL_WEIGHT = 0.15  # BM25 relative to the best lexical match, added to the dense cosine
 
 
 @dataclass(frozen=True)
