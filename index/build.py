@@ -1,19 +1,26 @@
-"""The ingestion job: corpus folder in, new live index version out."""
+"""The ingestion job: corpus folder in, new validated live index version out."""
 
 from __future__ import annotations
 
+import fcntl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.cache import EmbeddingCache
 from index.corpus import Document, load_corpus
 from index.embed import Embedder
-from index.errors import CorruptIndexError
+from index.errors import BuildInProgressError, CorruptIndexError
 from index.segment import segment
 from index.store import load_version, make_current, write_version
+
+SMOKE_QUERIES = 3
+CACHE_FILE = Path("cache") / "embeddings.sqlite"
+LOCK_FILE = ".build.lock"
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,20 @@ class BuildReport:
     sentences: int
     characters: int
     embedded: int
+    reused: int
     seconds: float
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's build lock, or raise BuildInProgressError at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK_FILE).open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgressError(f"another build of {index_dir} is running") from None
+        yield
 
 
 def build_index(
@@ -51,35 +71,44 @@ def build_from_documents(
 ) -> BuildReport:
     """Segment and embed loaded documents, write a new version, validate it and make it current."""
     started = time.perf_counter()
-    sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
-    texts = {doc.doc_id: doc.text for doc in documents}
-    sentence_texts = [texts[s.doc_id][s.start : s.end] for s in sentences]
-    context_texts = [texts[s.doc_id][s.context_start : s.context_end] for s in sentences]
-    if on_total:
-        on_total(2 * len(sentences))
-    vectors = embedder.embed(sentence_texts + context_texts, progress=on_progress)
-    model = {"name": model_name, "dimension": embedder.dimension}
-    path = write_version(index_dir, documents, sentences, vectors, model)
-    validate_version(path, embedder)
-    make_current(index_dir, path)
+    with build_lock(index_dir):
+        sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
+        texts = {doc.doc_id: doc.text for doc in documents}
+        sentence_texts = [texts[s.doc_id][s.start : s.end] for s in sentences]
+        context_texts = [texts[s.doc_id][s.context_start : s.context_end] for s in sentences]
+        if on_total:
+            on_total(2 * len(sentences))
+        cache = EmbeddingCache(index_dir / CACHE_FILE, f"{model_name}/{embedder.dimension}")
+        vectors, stats = cache.embed(sentence_texts + context_texts, embedder, progress=on_progress)
+        model = {"name": model_name, "dimension": embedder.dimension}
+        path = write_version(index_dir, documents, sentences, vectors, model)
+        validate_version(path, embedder, model_name)
+        make_current(index_dir, path)
     return BuildReport(
         version=path.name,
         path=path,
         documents=len(documents),
         sentences=len(sentences),
         characters=sum(len(t) for t in texts.values()),
-        embedded=len(sentence_texts) + len(context_texts),
+        embedded=stats.embedded,
+        reused=stats.reused,
         seconds=time.perf_counter() - started,
     )
 
 
-def validate_version(path: Path, embedder: Embedder) -> None:
-    """Refuse a version whose files, counts or vectors do not hold up."""
+def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
+    """Refuse a version whose model, files, counts or vectors do not hold up."""
     stored = load_version(path)
-    if stored.manifest["model"]["dimension"] != embedder.dimension:
-        raise CorruptIndexError(f"index {path.name} has dimension {stored.vectors.d}, model has {embedder.dimension}")
-    first = stored.sentences[0]
-    probe = embedder.embed([stored.text(first)])
-    scores, ids = stored.vectors.search(np.asarray(probe, dtype=np.float32), 1)
-    if ids[0][0] % len(stored.sentences) != 0 or scores[0][0] < 0.99:
-        raise CorruptIndexError(f"index {path.name}: a smoke query did not find its own sentence")
+    model = stored.manifest["model"]
+    if model["name"] != model_name or model["dimension"] != embedder.dimension:
+        raise CorruptIndexError(
+            f"index {path.name} was built for {model['name']}/{model['dimension']}, "
+            f"the configured model is {model_name}/{embedder.dimension}"
+        )
+    size = len(stored.sentences)
+    probes = [stored.sentences[i] for i in np.linspace(0, size - 1, min(SMOKE_QUERIES, size)).astype(int)]
+    queries = embedder.embed([stored.text(s) for s in probes])
+    scores, ids = stored.vectors.search(np.asarray(queries, dtype=np.float32), 2)
+    for probe, found, score in zip(probes, ids, scores, strict=True):
+        if stored.text(probe) not in {stored.text(stored.sentences[int(i) % size]) for i in found} or score[0] < 0.98:
+            raise CorruptIndexError(f"index {path.name}: a smoke query did not find its own sentence")

@@ -65,7 +65,8 @@ def build(
         raise typer.Exit(code=1) from None
     typer.echo(
         f"built index {report.version}: {report.documents} documents, {report.sentences} sentences, "
-        f"{report.characters} characters, {report.embedded} texts embedded in {report.seconds:.1f}s "
+        f"{report.characters} characters; reused {report.reused} cached embeddings, embedded {report.embedded}; "
+        f"{report.seconds:.1f}s "
         f"-> {report.path}"
     )
 
@@ -106,13 +107,14 @@ def _evaluate_folder(
     corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, top_k: int
 ) -> dict[str, dict[str, float | None]]:
     from index.baseline import BaselinePipeline
-    from index.corpus import TEXT_SUFFIXES
     from index.evaluate import evaluate
+    from index.readers import SUFFIXES, read_raw
     from index.search import Searcher
     from index.store import load_current
 
     searcher = Searcher(load_current(index_dir), embedder)
-    raw = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.iterdir()) if p.suffix in TEXT_SUFFIXES]
+    files = [p for p in sorted(corpus_dir.iterdir()) if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")]
+    raw = [read_raw(p, p.read_bytes())[0] for p in files]
     baseline = BaselinePipeline.build(raw, embedder)
     return evaluate(searcher, baseline, questions, top_k=top_k)
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import EmptyCorpusError, UnreadableDocumentError
+from index.readers import SUFFIXES, read_raw
 from index.repair import clean_text
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".md")
 SIDECAR_SUFFIX = ".meta.json"
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -36,54 +34,55 @@ def doc_id_for(path: Path) -> str:
 
 
 def load_corpus(folder: Path) -> list[Document]:
-    """Load every .txt and .md file in `folder`; warn about and skip anything else."""
+    """Load every readable document in `folder`; warn about, and skip, other and unreadable files."""
     if not folder.is_dir():
         raise EmptyCorpusError(f"corpus folder not found: {folder}")
-    documents = []
+    documents, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir():
             continue
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            log.warning("skipping %s: only %s files are ingested", path.name, " and ".join(TEXT_SUFFIXES))
+        if path.suffix.lower() not in SUFFIXES:
+            log.warning("skipping %s: only %s files are ingested", path.name, ", ".join(SUFFIXES))
             continue
-        documents.append(load_document(path))
-    if not any(doc.text for doc in documents):
-        raise EmptyCorpusError(f"no readable text in corpus folder {folder}")
-    return [doc for doc in documents if doc.text]
+        try:
+            document = load_document(path)
+        except UnreadableDocumentError as exc:
+            log.warning("skipping %s", exc)
+            problems.append(str(exc))
+            continue
+        if document.text:
+            documents.append(document)
+        else:
+            log.warning("skipping %s: it holds no text", path.name)
+    if not documents:
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        raise EmptyCorpusError(f"no readable document in corpus folder {folder}{detail}")
+    return documents
 
 
 def load_document(path: Path) -> Document:
-    """Read, decode and clean one text document."""
+    """Read and clean one document; its title comes from a sidecar, the file itself, or its name."""
     try:
-        raw_bytes = path.read_bytes()
-        raw = raw_bytes.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableDocumentError(f"cannot read {path.name}: {exc}") from exc
-    title, body = _title_and_body(path, raw)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocumentError(f"cannot read {path.name}: {exc.strerror}") from exc
+    raw, declared_title = read_raw(path, data)
     return Document(
         doc_id=doc_id_for(path),
-        title=title,
+        title=_sidecar_title(path) or declared_title or path.stem.replace("-", " ").replace("_", " ").capitalize(),
         source=path.name,
-        sha256=hashlib.sha256(raw_bytes).hexdigest(),
-        text=clean_text(body),
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=clean_text(raw),
     )
 
 
-def _title_and_body(path: Path, raw: str) -> tuple[str, str]:
-    title = path.stem.replace("-", " ").replace("_", " ").capitalize()
+def _sidecar_title(path: Path) -> str | None:
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-    if sidecar.is_file():
-        try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UnreadableDocumentError(f"cannot read {sidecar.name}: {exc}") from exc
-        if isinstance(meta, dict) and isinstance(meta.get("title"), str):
-            title = meta["title"].strip() or title
-    front = _FRONT_MATTER.match(raw.replace("\r\n", "\n"))
-    if front:
-        raw = raw.replace("\r\n", "\n")[front.end() :]
-        for line in front.group(1).splitlines():
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "title" and value.strip():
-                title = value.strip().strip("\"'")
-    return title, raw
+    if not sidecar.is_file():
+        return None
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UnreadableDocumentError(f"cannot read {sidecar.name}: {exc}") from exc
+    title = meta.get("title") if isinstance(meta, dict) else None
+    return title.strip() or None if isinstance(title, str) else None

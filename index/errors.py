@@ -23,3 +23,7 @@ class IndexNotFoundError(IndexError_):
 
 class CorruptIndexError(IndexError_):
     """An index exists but its files are missing, altered or inconsistent."""
+
+
+class BuildInProgressError(IndexError_):
+    """Another build of the same index folder is running."""

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from index.answer import answer_question
 from index.search import Searcher
+from server.admin import get_holder
 from server.schemas import AskRequest, AskResponse, CitationOut, DocumentList, DocumentOut, Problem
 from server.settings import Settings
 from server.state import IndexHolder
@@ -23,10 +24,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "The request is malformed; `detail` says what to fix."},
     503: {"model": Problem, "description": "No index is loaded."},
 }
-
-
-def get_holder(request: Request) -> IndexHolder:
-    return request.state.holder
 
 
 def get_settings(request: Request) -> Settings:
@@ -92,9 +89,10 @@ def healthz() -> dict[str, str]:
 @api.get("/readyz", responses={503: ERRORS[503]})
 def readyz(holder: Annotated[IndexHolder, Depends(get_holder)]) -> JSONResponse:
     """200 when an index is loaded, else 503 with the reason."""
-    if holder.searcher is None:
+    searcher = holder.searcher
+    if searcher is None:
         return JSONResponse(status_code=503, content={"detail": f"No index is loaded: {holder.problem}"})
-    return JSONResponse({"status": "ready", "index_version": holder.searcher.stored.version})
+    return JSONResponse({"status": "ready", "index_version": searcher.stored.version})
 
 
 @pages.get("/", response_class=HTMLResponse)

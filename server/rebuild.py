@@ -1,0 +1,75 @@
+"""Index rebuilds started over HTTP: one at a time, in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from index.build import build_index
+from index.errors import BuildInProgressError, IndexError_
+from server.state import IndexHolder
+
+log = logging.getLogger("server")
+
+
+@dataclass
+class BuildJob:
+    """The state of one rebuild."""
+
+    job_id: str
+    state: str  # running, succeeded or failed
+    started_at: float
+    finished_at: float | None = None
+    error: str = ""
+    version: str = ""
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+    def public(self) -> dict[str, Any]:
+        """The job as the API shows it."""
+        return asdict(self)
+
+
+class Rebuilder:
+    """Runs at most one build at a time and remembers the last one."""
+
+    def __init__(self, holder: IndexHolder) -> None:
+        self.holder = holder
+        self.last: BuildJob | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> BuildJob:
+        """Start a build in the background, or raise BuildInProgressError if one is running."""
+        with self._lock:
+            if self.last and self.last.state == "running":
+                raise BuildInProgressError(f"build {self.last.job_id} is still running")
+            job = BuildJob(job_id=uuid.uuid4().hex[:12], state="running", started_at=time.time())
+            self.last = job
+        threading.Thread(target=self._run, args=(job,), name=f"build-{job.job_id}", daemon=True).start()
+        return job
+
+    def _run(self, job: BuildJob) -> None:
+        settings = self.holder.settings
+        try:
+            report = build_index(settings.corpus_dir, settings.index_dir, self.holder.embedder, settings.model_name)
+            job.version, job.embedded, job.reused, job.seconds = (
+                report.version,
+                report.embedded,
+                report.reused,
+                round(report.seconds, 3),
+            )
+            self.holder.refresh()
+            job.state = "succeeded"
+        except IndexError_ as exc:
+            job.state, job.error = "failed", str(exc)
+            log.error("build %s failed: %s", job.job_id, exc)
+        except Exception as exc:  # a background thread must record every failure, not die silently
+            job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            log.exception("build %s failed", job.job_id)
+        finally:
+            job.finished_at = time.time()

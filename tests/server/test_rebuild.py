@@ -1,0 +1,187 @@
+"""Rebuilding while the service answers: hot reload, the admin endpoint, and refused versions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.build import build_index
+from index.embed import SentenceTransformerEmbedder
+from index.settings import PROJECT_ROOT
+from server.app import create_app
+from server.settings import Settings
+from tests.conftest import serve
+
+TOKEN = "test-admin-token"
+QUESTIONS = ["What is JNAAM?", "How does post-Brexit Britain view China?", "Who signed the Zephyr Accord?"]
+
+
+class Askers:
+    """Client threads that ask questions without pause and record every outcome."""
+
+    def __init__(self, url: str, threads: int) -> None:
+        self.url = url
+        self.stop = threading.Event()
+        self.statuses: Counter[int | str] = Counter()
+        self.versions: set[str] = set()
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(threads)]
+
+    def _run(self, number: int) -> None:
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            i = number
+            while not self.stop.is_set():
+                try:
+                    response = http.post("/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+                    outcome: int | str = response.status_code
+                    version = response.json().get("index_version") if response.status_code == 200 else None
+                except httpx.HTTPError as exc:
+                    outcome, version = type(exc).__name__, None
+                with self.lock:
+                    self.statuses[outcome] += 1
+                    if version:
+                        self.versions.add(version)
+                i += 1
+
+    def __enter__(self) -> Askers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+@pytest.fixture
+def live_index(
+    corpus_copy: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> Iterator[tuple[str, Path, Path]]:
+    index_dir = tmp_path / "idx"
+    build_index(corpus_copy, index_dir, embedder, "all-MiniLM-L6-v2")
+    settings = Settings(
+        corpus_dir=corpus_copy,
+        index_dir=index_dir,
+        admin_token=TOKEN,
+        reload_interval_s=0.5,  # type: ignore[arg-type]
+    )
+    with serve(create_app(settings)) as url:
+        yield url, corpus_copy, index_dir
+
+
+def wait_for(predicate: object, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_rebuilds_by_cli_and_endpoint_under_load_lose_no_request(live_index: tuple[str, Path, Path]) -> None:
+    url, corpus, index_dir = live_index
+    http = httpx.Client(base_url=url, timeout=60)
+    first = http.get("/readyz").json()["index_version"]
+    with Askers(url, threads=8) as askers:
+        time.sleep(1)
+        (corpus / "accord.txt").write_text(
+            "The Zephyr Accord was signed by Norway and Japan in 2031.", encoding="utf-8"
+        )
+        cli = subprocess.run(
+            [sys.executable, "-m", "index", "build", "--corpus", str(corpus), "--out", str(index_dir)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert cli.returncode == 0, cli.stderr
+        wait_for(lambda: http.get("/readyz").json()["index_version"] != first)
+        second = http.get("/readyz").json()["index_version"]
+        answer = http.post("/ask", json={"question": "Who signed the Zephyr Accord?"}).json()
+        assert answer["index_version"] == second and "Norway and Japan in 2031" in answer["answer"]
+
+        (corpus / "accord.txt").write_text("The Zephyr Accord was signed by Chile and Japan in 2033.", encoding="utf-8")
+        started = http.post("/index/rebuild", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert started.status_code == 202 and started.json()["job_id"]
+        wait_for(lambda: http.get("/index").json()["build"]["state"] != "running")
+        status = http.get("/index").json()
+        assert status["build"]["state"] == "succeeded", status["build"]
+        assert status["build"]["embedded"] > 0 and status["build"]["reused"] > 0
+        wait_for(lambda: http.get("/readyz").json()["index_version"] == status["build"]["version"])
+        answer = http.post("/ask", json={"question": "Who signed the Zephyr Accord?"}).json()
+        assert "Chile and Japan in 2033" in answer["answer"] and "Norway" not in answer["answer"]
+        citation = answer["citations"][0]
+        text = http.get(f"/documents/{citation['doc_id']}").json()["text"]
+        assert text[citation["start"] : citation["end"]] == citation["excerpt"]
+        time.sleep(1)
+    assert set(askers.statuses) == {200}, askers.statuses
+    assert sum(askers.statuses.values()) > 50
+    assert len(askers.versions) >= 3 and first in askers.versions
+
+
+def test_a_corrupt_new_version_is_refused_while_the_old_one_serves(
+    corpus_copy: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "idx"
+    build_index(corpus_copy, index_dir, embedder, "all-MiniLM-L6-v2")
+    # The periodic check is off here, so the corrupted version is seen only by the explicit reload.
+    settings = Settings(index_dir=index_dir, admin_token=TOKEN, reload_interval_s=3600)  # type: ignore[arg-type]
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as http:
+        before = http.get("/readyz").json()["index_version"]
+        (corpus_copy / "extra.txt").write_text("An extra note about frigates.", encoding="utf-8")
+        report = build_index(corpus_copy, index_dir, embedder, "all-MiniLM-L6-v2")
+        documents = report.path / "documents.json"
+        documents.write_text(json.dumps(json.loads(documents.read_text(encoding="utf-8"))[:0]), encoding="utf-8")
+        with caplog.at_level(logging.ERROR, logger="server"):
+            reload = http.post("/index/reload", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        assert reload["switched"] is False and reload["version"] == before
+        assert any("refused" in r.getMessage() and "checksum" in r.getMessage() for r in caplog.records)
+        assert http.get("/readyz").json()["index_version"] == before
+        answer = http.post("/ask", json={"question": "What is JNAAM?"}).json()
+        assert answer["answered"] and answer["index_version"] == before
+
+
+def test_server_started_on_a_corrupt_index_says_so(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    report = build_index(PROJECT_ROOT / "corpus", tmp_path, embedder, "all-MiniLM-L6-v2")
+    (report.path / "vectors.faiss").write_bytes(b"garbage")
+    with serve(create_app(Settings(index_dir=tmp_path))) as url, httpx.Client(base_url=url) as http:
+        ready = http.get("/readyz")
+        assert ready.status_code == 503 and "vectors.faiss" in ready.json()["detail"]
+        ask = http.post("/ask", json={"question": "What is JNAAM?"})
+        assert ask.status_code == 503 and "checksum" in ask.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"Authorization": "Basic abc"}, 401), ({"Authorization": "Bearer wrong"}, 403)],
+)
+def test_rebuild_needs_the_admin_token(
+    live_index: tuple[str, Path, Path], headers: dict[str, str], status: int
+) -> None:
+    url, _, _ = live_index
+    response = httpx.post(f"{url}/index/rebuild", headers=headers)
+    assert response.status_code == status and response.json()["detail"]
+
+
+def test_rebuild_is_disabled_without_a_token(live_url: str) -> None:
+    response = httpx.post(f"{live_url}/index/rebuild", headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 403 and "ADMIN_TOKEN" in response.json()["detail"]
+
+
+def test_a_second_rebuild_while_one_runs_is_409(live_index: tuple[str, Path, Path]) -> None:
+    url, _, _ = live_index
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        assert http.post("/index/rebuild", headers=auth).status_code == 202
+        second = http.post("/index/rebuild", headers=auth)
+        assert second.status_code == 409 and "already running" in second.json()["detail"]
+        wait_for(lambda: http.get("/index").json()["build"]["state"] != "running")
