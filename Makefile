@@ -50,8 +50,12 @@ lint: install-dev
 test: install-dev browser lint
 	$(BIN)/python -m pytest
 
-bench: install-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench
+
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache tests/artifacts

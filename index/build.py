@@ -16,7 +16,7 @@ from index.corpus import Document, load_corpus
 from index.embed import Embedder
 from index.errors import BuildInProgressError, CorruptIndexError
 from index.segment import segment
-from index.store import load_version, make_current, write_version
+from index.store import IndexType, load_version, make_current, write_version
 
 SMOKE_QUERIES = 3
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
@@ -56,9 +56,11 @@ def build_index(
     model_name: str,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    index_type: IndexType = "flat",
 ) -> BuildReport:
     """Clean, segment and embed a corpus folder, write a new version, validate it and make it current."""
-    return build_from_documents(load_corpus(corpus_dir), index_dir, embedder, model_name, on_total, on_progress)
+    documents = load_corpus(corpus_dir)
+    return build_from_documents(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
 
 
 def build_from_documents(
@@ -68,6 +70,7 @@ def build_from_documents(
     model_name: str,
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    index_type: IndexType = "flat",
 ) -> BuildReport:
     """Segment and embed loaded documents, write a new version, validate it and make it current."""
     started = time.perf_counter()
@@ -81,7 +84,7 @@ def build_from_documents(
         cache = EmbeddingCache(index_dir / CACHE_FILE, f"{model_name}/{embedder.dimension}")
         vectors, stats = cache.embed(sentence_texts + context_texts, embedder, progress=on_progress)
         model = {"name": model_name, "dimension": embedder.dimension}
-        path = write_version(index_dir, documents, sentences, vectors, model)
+        path = write_version(index_dir, documents, sentences, vectors, model, index_type)
         validate_version(path, embedder, model_name)
         make_current(index_dir, path)
     return BuildReport(

@@ -59,6 +59,7 @@ def build(
                 settings.model_name,
                 on_total=lambda n: progress.update(task, total=n),
                 on_progress=lambda n: progress.advance(task, n),
+                index_type=settings.index_type,
             )
     except IndexError_ as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -141,7 +142,7 @@ def _evaluate_squad(
         _write_if_changed(corpus_dir / f"{doc_id}.meta.json", json.dumps({"title": title}))
     if not (index_dir / "current").exists() or _stale(corpus_dir, current_version_path(index_dir)):
         console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
-        build_index(corpus_dir, index_dir, embedder, settings.model_name)
+        build_index(corpus_dir, index_dir, embedder, settings.model_name, index_type=settings.index_type)
     chosen = sample(questions, size, seed)
     console.print(f"SQuAD: {len(documents)} articles, {len(chosen)} of {len(questions)} questions, seed {seed}")
     _report(

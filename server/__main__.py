@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from server.app import create_app
+from server.observability import configure_logging
 from server.settings import Settings
 
 
@@ -22,8 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     overrides = {"host": args.host, "port": args.port, "index_dir": args.index}
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    configure_logging(logging.INFO)
+    # Our RequestLog writes the access lines (as JSON, with request id and index version).
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.answering import AnswerTimeoutError
 from server.state import IndexUnavailableError
+
+log = logging.getLogger("server")
+ROUTES = (
+    "The service answers POST /ask, GET /documents, GET /documents/{doc_id}, GET /healthz, GET /readyz, "
+    "GET /index, GET /metrics and GET / (the chat page)."
+)
 
 EXAMPLE = 'send a JSON object like {"question": "What is JNAAM?", "top_k": 3}'
 
@@ -43,3 +52,22 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IndexUnavailableError)
     async def index_unavailable(_: Request, exc: IndexUnavailableError) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": f"No index is loaded: {exc}"})
+
+    @app.exception_handler(AnswerTimeoutError)
+    async def answer_timeout(_: Request, exc: AnswerTimeoutError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "1"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No such path: {request.url.path}. {ROUTES}"
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            detail = f"{request.method} is not allowed on {request.url.path}; use {allowed or 'another method'}."
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "Something went wrong on our side; it is logged."})

@@ -1,18 +1,20 @@
-"""ASGI middleware that refuses request bodies over a size limit with 413, before any route runs."""
+"""ASGI middleware that refuses request bodies over a size limit (413), or too slow to arrive (408)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodySizeLimit:
-    """Reads at most `max_bytes` of a request body, then replays it to the app."""
+    """Reads at most `max_bytes` of a request body within `timeout_s`, then replays it to the app."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -29,7 +31,11 @@ class BodySizeLimit:
         messages: list[Message] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=self.timeout_s)
+            except TimeoutError:
+                await _refuse(send, 408, f"The request body did not arrive within {self.timeout_s:g} s.")
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -38,8 +39,9 @@ class BuildJob:
 class Rebuilder:
     """Runs at most one build at a time and remembers the last one."""
 
-    def __init__(self, holder: IndexHolder) -> None:
+    def __init__(self, holder: IndexHolder, on_finished: Callable[[BuildJob], None] | None = None) -> None:
         self.holder = holder
+        self.on_finished = on_finished
         self.last: BuildJob | None = None
         self._lock = threading.Lock()
 
@@ -56,7 +58,13 @@ class Rebuilder:
     def _run(self, job: BuildJob) -> None:
         settings = self.holder.settings
         try:
-            report = build_index(settings.corpus_dir, settings.index_dir, self.holder.embedder, settings.model_name)
+            report = build_index(
+                settings.corpus_dir,
+                settings.index_dir,
+                self.holder.embedder,
+                settings.model_name,
+                index_type=settings.index_type,
+            )
             job.version, job.embedded, job.reused, job.seconds = (
                 report.version,
                 report.embedded,
@@ -73,3 +81,5 @@ class Rebuilder:
             log.exception("build %s failed", job.job_id)
         finally:
             job.finished_at = time.time()
+            if self.on_finished:
+                self.on_finished(job)

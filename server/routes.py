@@ -7,12 +7,14 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from index.answer import answer_question
 from index.search import Searcher
 from server.admin import get_holder
+from server.answering import Answerer
+from server.observability import Metrics
+from server.ratelimit import rate_limited
 from server.schemas import AskRequest, AskResponse, CitationOut, DocumentList, DocumentOut, Problem
 from server.settings import Settings
 from server.state import IndexHolder
@@ -20,9 +22,12 @@ from server.state import IndexHolder
 api = APIRouter()
 pages = APIRouter(include_in_schema=False)
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The request is not well-formed HTTP (e.g. a bad Content-Length)."},
+    408: {"model": Problem, "description": "The request body did not arrive in time."},
     413: {"model": Problem, "description": "The request body is too large."},
     422: {"model": Problem, "description": "The request is malformed; `detail` says what to fix."},
-    503: {"model": Problem, "description": "No index is loaded."},
+    429: {"model": Problem, "description": "Too many questions from this address; see Retry-After."},
+    503: {"model": Problem, "description": "No index is loaded, or answering took too long."},
 }
 
 
@@ -30,20 +35,28 @@ def get_settings(request: Request) -> Settings:
     return request.state.settings
 
 
-def get_searcher(holder: Annotated[IndexHolder, Depends(get_holder)]) -> Searcher:
-    return holder.current()
+def get_searcher(request: Request, holder: Annotated[IndexHolder, Depends(get_holder)]) -> Searcher:
+    searcher = holder.current()
+    request.state.index_version = searcher.stored.version  # for the request's log line
+    return searcher
 
 
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
-@api.post("/ask", response_model=AskResponse, responses=ERRORS)
+@api.post("/ask", response_model=AskResponse, responses=ERRORS, dependencies=[Depends(rate_limited)])
 async def ask(
-    body: AskRequest, searcher: SearcherDep, settings: Annotated[Settings, Depends(get_settings)]
+    body: AskRequest, searcher: SearcherDep, request: Request, settings: Annotated[Settings, Depends(get_settings)]
 ) -> AskResponse:
     """Answer a question from the documents, citing the exact sentences, or say they do not cover it."""
     started = time.perf_counter()
-    answer = await run_in_threadpool(answer_question, searcher, body.question, body.top_k or settings.default_top_k)
+    request.state.question = body.question
+    answerer: Answerer = request.state.answerer
+    answer, cached = await answerer.answer(searcher, body.question, body.top_k or settings.default_top_k)
+    metrics: Metrics = request.state.metrics
+    metrics.answers.labels("answered" if answer.answered else "abstained").inc()
+    if cached:
+        metrics.cache_hits.inc()
     return AskResponse(
         question=answer.question,
         answered=answer.answered,
@@ -93,6 +106,14 @@ def readyz(holder: Annotated[IndexHolder, Depends(get_holder)]) -> JSONResponse:
     if searcher is None:
         return JSONResponse(status_code=503, content={"detail": f"No index is loaded: {holder.problem}"})
     return JSONResponse({"status": "ready", "index_version": searcher.stored.version})
+
+
+@api.get("/metrics", response_class=PlainTextResponse)
+def metrics_endpoint(request: Request, holder: Annotated[IndexHolder, Depends(get_holder)]) -> PlainTextResponse:
+    """Prometheus metrics: requests, latency, answers and abstentions, index version, builds."""
+    metrics: Metrics = request.state.metrics
+    metrics.set_index_version(holder.searcher.stored.version if holder.searcher else None)
+    return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 @pages.get("/", response_class=HTMLResponse)

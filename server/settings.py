@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -23,3 +24,16 @@ class Settings(IndexSettings):
         default=None, validation_alias=AliasChoices("admin_token", "ADMIN_TOKEN", "QA_ADMIN_TOKEN")
     )
     reload_interval_s: float = Field(default=2.0, gt=0, le=3600)
+    # Requests per minute per client address on /ask; 0 turns the limit off.
+    rate_limit_per_minute: int = Field(
+        default=60, ge=0, validation_alias=AliasChoices("rate_limit_per_minute", "RATE_LIMIT_PER_MINUTE")
+    )
+    request_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    answer_cache_size: int = Field(default=1024, ge=0)
+    # Questions from concurrent requests share one forward pass; see index/batching.py.
+    embed_max_batch: int = Field(default=32, ge=1, le=256)
+    embed_max_wait_ms: float = Field(default=2.0, ge=0, le=100)
+    # One encode runs at a time (the batcher serialises them), so it may use every core.
+    torch_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    log_questions: bool = False

@@ -81,7 +81,7 @@ def serve(app: FastAPI) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def live_url(essay_index: Path) -> Iterator[str]:
     """The real app, serving the essay index over real HTTP."""
-    with serve(create_app(Settings(index_dir=essay_index))) as url:
+    with serve(create_app(Settings(index_dir=essay_index, rate_limit_per_minute=0))) as url:
         yield url
 
 

@@ -74,7 +74,8 @@ def live_index(
         corpus_dir=corpus_copy,
         index_dir=index_dir,
         admin_token=TOKEN,
-        reload_interval_s=0.5,  # type: ignore[arg-type]
+        reload_interval_s=0.5,
+        rate_limit_per_minute=0,  # type: ignore[arg-type]
     )
     with serve(create_app(settings)) as url:
         yield url, corpus_copy, index_dir
