@@ -13,6 +13,9 @@ import numpy as np
 from index.embed import Embedder
 
 
+STORE_EVERY = 2048
+
+
 @dataclass(frozen=True)
 class CacheStats:
     """How many texts were found in the cache and how many had to be embedded."""
@@ -54,14 +57,16 @@ class EmbeddingCache:
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         if progress and len(missing) < len(keys):
             progress(len(keys) - len(missing))
-        if missing:
-            text_of = dict(zip(keys, texts, strict=True))
-            fresh = embedder.embed([text_of[k] for k in missing], progress=progress)
+        text_of = dict(zip(keys, texts, strict=True))
+        # Stored a slice at a time, so a build that is killed midway resumes where it stopped.
+        for first in range(0, len(missing), STORE_EVERY):
+            chunk = missing[first : first + STORE_EVERY]
+            fresh = embedder.embed([text_of[k] for k in chunk], progress=progress)
             with self._connect() as db:
                 db.executemany(
                     "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                    [(k, v.astype(np.float32).tobytes()) for k, v in zip(missing, fresh, strict=True)],
+                    [(k, v.astype(np.float32).tobytes()) for k, v in zip(chunk, fresh, strict=True)],
                 )
-            found.update(zip(missing, fresh, strict=True))
+            found.update(zip(chunk, fresh, strict=True))
         vectors = np.vstack([found[k] for k in keys]) if keys else np.zeros((0, embedder.dimension), np.float32)
         return vectors.astype(np.float32), CacheStats(reused=len(keys) - len(missing), embedded=len(missing))

@@ -129,17 +129,12 @@ def _evaluate_squad(
     seed: int,
     top_k: int,
 ) -> None:
-    import json
-
-    from index.evaluate import read_squad, sample
+    from index.evaluate import read_squad, sample, write_squad_corpus
     from index.store import current_version_path
 
     documents, questions = read_squad(squad)
     corpus_dir, index_dir = work / "corpus", work / "index"
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    for doc_id, (title, text) in documents.items():
-        _write_if_changed(corpus_dir / f"{doc_id}.txt", text)
-        _write_if_changed(corpus_dir / f"{doc_id}.meta.json", json.dumps({"title": title}))
+    write_squad_corpus(documents, corpus_dir)
     if not (index_dir / "current").exists() or _stale(corpus_dir, current_version_path(index_dir)):
         console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
         build_index(corpus_dir, index_dir, embedder, settings.model_name, index_type=settings.index_type)
@@ -149,11 +144,6 @@ def _evaluate_squad(
         f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
         _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k),
     )
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
 
 
 def _stale(corpus_dir: Path, version: Path) -> bool:

@@ -44,14 +44,14 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
-        chunks = []
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Batches of similar length waste little on padding; the order is restored on the way out.
+        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for first in range(0, len(texts), self.batch_size):
-            batch = list(texts[first : first + self.batch_size])
-            chunks.append(
-                self.model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+            rows = by_length[first : first + self.batch_size]
+            vectors[rows] = self.model.encode(
+                [texts[i] for i in rows], batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
             )
             if progress:
-                progress(len(batch))
-        if not chunks:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)
+                progress(len(rows))
+        return vectors

@@ -105,6 +105,19 @@ def read_squad(path: Path) -> tuple[dict[str, tuple[str, str]], list[Question]]:
     return documents, questions
 
 
+def write_squad_corpus(documents: dict[str, tuple[str, str]], corpus_dir: Path) -> None:
+    """Write SQuAD articles as a corpus folder: one text file and one title sidecar each, touched only if changed."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for doc_id, (title, text) in documents.items():
+        _write_if_changed(corpus_dir / f"{doc_id}.txt", text)
+        _write_if_changed(corpus_dir / f"{doc_id}.meta.json", json.dumps({"title": title}))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def sample(questions: list[Question], size: int | None, seed: int) -> list[Question]:
     """A fixed, seeded sample of the questions (all of them when size is None or larger)."""
     if size is None or size >= len(questions):
