@@ -41,7 +41,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def launch(command: list[str], port: int, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[Served]:
+def launch(
+    command: list[str], port: int, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[Served]:
     """Run `command` (which serves on `port`) until the block ends; time launch to first 200 on /ask."""
     url = f"http://127.0.0.1:{port}"
     output = log.open("wb") if log else subprocess.DEVNULL

@@ -12,7 +12,6 @@ import numpy as np
 
 from index.embed import Embedder
 
-
 STORE_EVERY = 2048
 
 

@@ -13,12 +13,13 @@ far more likely than the text as it stands.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
 from itertools import product
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict
 
 LIGATURES = ("ti", "tt", "ft", "fi", "fl", "ff", "ffi", "ffl")
 
@@ -53,13 +54,19 @@ _WORD = re.compile(r"[^\W\d_]+")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n\s*")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float]:
+    # The same numbers zipf_frequency gives for a plain word, without its tokenizer on every lookup:
+    # repair asks about millions of candidate strings on a large corpus.
+    return get_frequency_dict("en")
+
+
 def word_log10(word: str, part_of_compound: bool = False) -> float:
     """Log10 probability of one lower-case word in running English text."""
     if len(word) <= 2 and word not in SHORT_WORDS and not part_of_compound:
         return UNKNOWN_LOG10
-    zipf = zipf_frequency(word, "en")
-    return zipf - 9.0 if zipf > 0 else UNKNOWN_LOG10
+    frequency = _english_frequencies().get(word)
+    return math.log10(frequency) if frequency else UNKNOWN_LOG10
 
 
 def normalize_characters(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -103,3 +103,37 @@ def test_narrow_screen_has_no_horizontal_scroll(browser: Browser, live_url: str)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / "mobile.png"))
     context.close()
+
+
+def test_shift_enter_adds_a_line_and_the_page_shows_it_is_searching(page: Page) -> None:
+    held: list[Route] = []
+    page.route("**/ask", lambda route: held.append(route))
+    page.fill("#question", "What is JNAAM?")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("Answer briefly.")
+    expect(page.locator("#question")).to_have_value("What is JNAAM?\nAnswer briefly.")
+    expect(page.locator(".turn")).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(page.locator("#send")).to_be_disabled()
+    expect(page.locator("#status")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Searching")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#send")).to_be_enabled(timeout=30_000)
+    expect(page.locator("#status")).to_be_hidden()
+    expect(page.locator(".turn .question")).to_have_text(["What is JNAAM?\nAnswer briefly."])
+
+
+def test_the_page_works_by_keyboard_alone(page: Page) -> None:
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id || document.activeElement.className")
+    assert focused  # something visible takes focus first
+    page.focus("#question")
+    page.keyboard.type("What is JNAAM?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".answer-text .cite").first).to_be_visible(timeout=30_000)
+    page.locator(".answer-text .cite").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#source-text mark")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#source-text mark")).to_be_hidden()
