@@ -4,7 +4,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1
+    TRANSFORMERS_OFFLINE=1 \
+    QA_INDEX_DIR=/app/data/index
 
 WORKDIR /app
 
@@ -18,7 +19,7 @@ COPY web ./web
 COPY corpus ./corpus
 
 # The index is built into the image and left read-only; the service never writes to it.
-RUN python -m index build --out /app/data/index \
+RUN python -m index build \
     && chmod -R a-w /app/data \
     && groupadd --gid 10001 app \
     && useradd --create-home --uid 10001 --gid 10001 app
@@ -27,4 +28,4 @@ USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-CMD ["python", "-m", "server", "--host", "0.0.0.0", "--port", "8000", "--index", "/app/data/index"]
+CMD ["python", "-m", "server", "--host", "0.0.0.0", "--port", "8000"]

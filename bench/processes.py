@@ -65,18 +65,19 @@ def launch(
 
 
 def _first_answer(url: str, process: subprocess.Popen[bytes], started: float) -> float:
+    name = " ".join(str(a) for a in process.args) if isinstance(process.args, list) else str(process.args)
     deadline = started + 120
     with httpx.Client(base_url=url, timeout=30) as client:
         while time.perf_counter() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"{process.args} exited with {process.returncode} before answering")
+                raise RuntimeError(f"{name} exited with {process.returncode} before answering")
             try:
                 if client.post("/ask", json={"question": "What is this about?"}).status_code == 200:
                     return time.perf_counter() - started
             except httpx.TransportError:
                 pass
             time.sleep(0.02)
-    raise RuntimeError(f"{process.args} did not answer within 120 s")
+    raise RuntimeError(f"{name} did not answer within 120 s")
 
 
 def our_server(index_dir: Path, port: int) -> list[str]:

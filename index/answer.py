@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.question import QuestionProfile, analyze, content_terms, has_answer_type
 from index.search import Hit, Searcher
@@ -40,6 +40,7 @@ class Answer:
     answer: str
     citations: list[Citation]
     reason: str
+    related: list[Citation] = field(default_factory=list)  # further passages, not part of the answer
 
 
 def answer_question(searcher: Searcher, question: str, top_k: int = 3) -> Answer:
@@ -53,7 +54,30 @@ def answer_question(searcher: Searcher, question: str, top_k: int = 3) -> Answer
         return Answer(question, False, NOT_COVERED, closest, reason)
     citations = [_citation(searcher, n, hit) for n, hit in enumerate(chosen, start=1)]
     text = " ".join(f"{c.excerpt} [{c.n}]" for c in citations)
-    return Answer(question, True, text, citations, "")
+    further = _related(searcher, hits, chosen, top_k - len(chosen))
+    related = [_citation(searcher, n, hit) for n, hit in enumerate(further, start=len(chosen) + 1)]
+    return Answer(question, True, text, citations, "", related)
+
+
+def _related(searcher: Searcher, hits: list[Hit], chosen: list[Hit], limit: int) -> list[Hit]:
+    """The next best passages that repeat neither the answer nor each other, up to `limit`.
+
+    A sentence already shown inside a chosen passage's context adds nothing to read, so it is skipped.
+    """
+    picked: list[Hit] = []
+    for hit in hits:
+        if len(picked) >= limit:
+            break
+        shown = [*chosen, *picked]
+        if any(_within_context(hit, other) or _near_duplicate(searcher, hit, other) for other in shown):
+            continue
+        picked.append(hit)
+    return picked
+
+
+def _within_context(hit: Hit, other: Hit) -> bool:
+    a, b = hit.sentence, other.sentence
+    return a.doc_id == b.doc_id and b.context_start <= a.start and a.end <= b.context_end
 
 
 def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit]) -> list[Hit]:

@@ -132,7 +132,12 @@ def evaluate(
     ours, theirs = Scores(), Scores()
     for gold in questions:
         answer = answer_question(searcher, gold.question, top_k=top_k)
-        ours.add(gold, answer.answered, answer.answer, [f"{c.excerpt}\n{c.context}" for c in answer.citations])
+        ours.add(
+            gold,
+            answer.answered,
+            answer.answer,
+            [f"{c.excerpt}\n{c.context}" for c in [*answer.citations, *answer.related]],
+        )
         chunks = baseline.retrieve(gold.question)
         theirs.add(gold, True, chunks[0] if chunks else "", chunks)
     return {"ours": ours.summary(), "baseline": theirs.summary()}

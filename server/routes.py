@@ -63,6 +63,7 @@ async def ask(
         answer=answer.answer,
         citations=[CitationOut(**asdict(c)) for c in answer.citations],
         reason=answer.reason,
+        related=[CitationOut(**asdict(c)) for c in answer.related],
         index_version=searcher.stored.version,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )

@@ -39,6 +39,10 @@ class AskResponse(BaseModel):
     answer: str
     citations: list[CitationOut]
     reason: str = Field(description="Why the documents do not answer; empty when answered.")
+    related: list[CitationOut] = Field(
+        default_factory=list,
+        description="Further passages worth reading, up to top_k in all with the citations; not part of the answer.",
+    )
     index_version: str
     took_ms: float
 

@@ -33,9 +33,20 @@ def test_ask_contract_and_offsets_against_documents(client: httpx.Client) -> Non
         assert citation["excerpt"] in citation["context"]
 
 
+def test_related_passages_continue_the_numbering_and_repeat_nothing(client: httpx.Client) -> None:
+    body = client.post("/ask", json={"question": "What is JNAAM?", "top_k": 5}).json()
+    citations, related = body["citations"], body["related"]
+    assert related and len(citations) + len(related) <= 5
+    assert [c["n"] for c in citations + related] == list(range(1, len(citations) + len(related) + 1))
+    assert len({(c["start"], c["doc_id"]) for c in citations + related}) == len(citations) + len(related)
+    assert all(f"[{c['n']}]" not in body["answer"] for c in related)
+    text = client.get(f"/documents/{ESSAY_ID}").json()["text"]
+    assert all(text[c["start"] : c["end"]] == c["excerpt"] for c in related)
+
+
 def test_top_k_limits_citations(client: httpx.Client) -> None:
     body = client.post("/ask", json={"question": "What are the challenges to UK-Japan cooperation?", "top_k": 1}).json()
-    assert len(body["citations"]) == 1
+    assert len(body["citations"]) == 1 and body["related"] == []
 
 
 def test_unanswerable_question_says_so_and_offers_closest(client: httpx.Client) -> None:

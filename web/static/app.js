@@ -97,6 +97,8 @@
     if (response.answered) {
       reply.appendChild(renderAnswerText(response));
       if (response.citations.length) reply.appendChild(renderExcerpts(response.citations, "Sources"));
+      const related = response.related || [];
+      if (related.length) reply.appendChild(renderExcerpts(related, "Also worth reading (not part of the answer):"));
     } else {
       reply.appendChild(el("p", "answer-text", "The documents do not cover this question."));
       if (response.reason) reply.appendChild(el("p", "reason", "Why: " + response.reason + "."));
