@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from index.store import load_current
 
 LEVELS = (1, 4, 16, 64)
 RESULTS = ROOT / "bench" / "results.md"
+PROFILE = ROOT / "bench" / "profile-16-clients.txt"
 # Every request does the real work: the answer cache is measured on its own.
 NO_CACHE = {"RATE_LIMIT_PER_MINUTE": "0", "QA_ANSWER_CACHE_SIZE": "0"}
 
@@ -39,7 +41,7 @@ def main() -> None:
     parser.add_argument("--squad", type=Path, default=ROOT.parent / "shared/eval/squad-dev-v1.1.json")
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each concurrency level")
     parser.add_argument("--skip-squad", action="store_true", help="skip the SQuAD build, latency and HNSW parts")
-    parser.add_argument("--profile", action="store_true", help="record a py-spy profile at 16 clients")
+    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile at 16 clients")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -52,7 +54,7 @@ def main() -> None:
         floor = _floor(embedder, questions)
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
-        lines += _serving(essay_index, questions, floor, args.seconds, args.profile, work)
+        lines += _serving(essay_index, questions, floor, args.seconds, not args.no_profile, work)
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
         lines += [f"| {corpus} | {kind} | {seconds:.1f} |" for corpus, kind, seconds in builds]
         if not args.skip_squad:
@@ -110,22 +112,21 @@ def _serving(
     port = free_port()
     with launch(our_server(index_dir, port), port, env={"RATE_LIMIT_PER_MINUTE": "0"}) as served:
         cold_start = served.cold_start_s
-        cached = sequential(served.url, questions[:1], 100)
+        cached = sequential(served.url, questions[:1], 3)
     port = free_port()
     with launch(our_server(index_dir, port), port, env=NO_CACHE, log=work / "server.log") as served:
-        ours_seq = sequential(served.url, questions, 300)
-        ours = {}
-        for clients in LEVELS:
-            recorder = _py_spy(served.process.pid, work) if profile and clients == 16 else None
-            ours[clients] = concurrent(served.url, questions, clients, seconds)
-            if recorder:
-                recorder.wait()
+        ours_seq = sequential(served.url, questions, seconds)
+        ours = {clients: concurrent(served.url, questions, clients, seconds) for clients in LEVELS}
         healthz = _healthz_under_load(served.url, questions, seconds)
         rss = served.peak_rss_mb()
+        recorder = _py_spy(served.process.pid, work) if profile else None
+        if recorder:  # profiled apart from the measured runs: sampling slows the server down
+            concurrent(served.url, questions, 16, 6)
+            recorder.wait()
     port = free_port()
     with launch(peer_server(ROOT / "corpus", port), port) as peer_served:
         peer_cold = peer_served.cold_start_s
-        peer_seq = sequential(peer_served.url, questions, 300)
+        peer_seq = sequential(peer_served.url, questions, seconds)
         peer = {clients: concurrent(peer_served.url, questions, clients, seconds) for clients in LEVELS}
         peer_rss = peer_served.peak_rss_mb()
 
@@ -181,6 +182,31 @@ def _serving(
         "(CPU work runs off the event loop).",
         f"Peer: cold start {peer_cold:.2f} s, peak RSS {peer_rss:.0f} MB.",
     ]
+    if profile and PROFILE.is_file():
+        lines += _profile_summary(PROFILE)
+    return lines
+
+
+def _profile_summary(path: Path) -> list[str]:
+    """Where the server's threads spent their samples at 16 clients, from py-spy's raw output."""
+    threads: Counter[str] = Counter()
+    leaves: Counter[str] = Counter()
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        threads[frames[0].split(" ", 2)[-1].strip("()")] += int(count)
+        leaves[frames[-1]] += int(count)
+    total = sum(threads.values()) or 1
+    lines = [
+        "",
+        f"## Profile at 16 clients (py-spy, raw stacks in `{path.relative_to(ROOT)}`)",
+        "",
+        "| thread | share of samples |",
+        "|---|---:|",
+    ]
+    lines += [f"| {name} | {count / total:.0%} |" for name, count in threads.most_common(4)]
+    lines += ["", "| hottest frames | share |", "|---|---:|"]
+    lines += [f"| `{frame}` | {count / total:.0%} |" for frame, count in leaves.most_common(8)]
     return lines
 
 
@@ -255,7 +281,7 @@ def _squad(
 
     port = free_port()
     with launch(our_server(flat_dir, port), port, env=NO_CACHE) as served:
-        squad_seq = sequential(served.url, asked, 300)
+        squad_seq = sequential(served.url, asked, 8)
         squad_16 = concurrent(served.url, asked, 16, 8)
         squad_rss = served.peak_rss_mb()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index.question import QuestionProfile, analyze, content_terms, has_answer_type
 from index.search import Hit, Searcher
 
@@ -43,10 +45,13 @@ class Answer:
     related: list[Citation] = field(default_factory=list)  # further passages, not part of the answer
 
 
-def answer_question(searcher: Searcher, question: str, top_k: int = 3) -> Answer:
-    """Answer from the index: choose 1-3 sentences that together answer, or abstain with the closest."""
+def answer_question(searcher: Searcher, question: str, top_k: int = 3, vector: np.ndarray | None = None) -> Answer:
+    """Answer from the index: choose 1-3 sentences that together answer, or abstain with the closest.
+
+    `vector` is the question's embedding when the caller has it already (batched with others).
+    """
     profile = analyze(question)
-    hits = _rerank(searcher, profile, searcher.search(question, limit=max(20, top_k)))
+    hits = _rerank(searcher, profile, searcher.search(question, limit=max(20, top_k), vector=vector))
     chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES))
     reason = _abstention_reason(searcher, profile, chosen)
     if reason:

@@ -1,4 +1,4 @@
-"""Micro-batching: questions embedded from many threads at once share one forward pass."""
+"""Micro-batching: items submitted from many threads or tasks are processed together by one worker."""
 
 from __future__ import annotations
 
@@ -8,53 +8,46 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-import numpy as np
-
-from index.embed import Embedder
-
-
-@dataclass
-class _Request:
-    text: str
-    result: Future[np.ndarray] = field(default_factory=Future)
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
-class BatchingEmbedder:
-    """An Embedder that gathers single texts from concurrent callers into one batch.
+class MicroBatcher(Generic[Item, Result]):
+    """Feeds submitted items to `process` in batches, on one worker thread.
 
-    One worker thread encodes. While it runs a batch, new texts queue up and form the next one,
-    so under load batches grow by themselves. After a batch of more than one text (traffic is
-    concurrent) the worker also waits up to `max_wait_ms` for company; a lone caller never waits.
-    Bulk calls (index builds) bypass the queue.
+    While the worker runs a batch, new items queue up and form the next one, so under load batches
+    grow by themselves. After a batch of more than one item (traffic is concurrent) the worker also
+    waits up to `max_wait_ms` for company; a lone item never waits. `process` returns one result per
+    item, in order; an exception among the results goes to that item's caller alone.
     """
 
-    def __init__(self, inner: Embedder, max_batch: int = 32, max_wait_ms: float = 2.0) -> None:
-        self.inner = inner
-        self.dimension = inner.dimension
+    def __init__(
+        self,
+        process: Callable[[list[Item]], Sequence[Result | BaseException]],
+        max_batch: int = 32,
+        max_wait_ms: float = 2.0,
+        name: str = "micro-batcher",
+    ) -> None:
+        self.process = process
         self.max_batch = max_batch
         self.max_wait = max_wait_ms / 1000
-        self.batch_sizes: deque[int] = deque(maxlen=1000)  # recent batch sizes, for tests and the benchmark
-        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
-        self._worker = threading.Thread(target=self._run, name="embed-batcher", daemon=True)
+        self.batch_sizes: deque[int] = deque(maxlen=1000)  # recent batch sizes, for tests and metrics
+        self._queue: queue.SimpleQueue[tuple[Item, Future[Result]] | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._run, name=name, daemon=True)
         self._worker.start()
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Embed `texts`; a single text joins the shared batch, more go straight to the model."""
-        if len(texts) != 1:
-            return self.inner.embed(texts, progress)
-        request = _Request(texts[0])
-        self._queue.put(request)
-        vector = request.result.result()
-        if progress:
-            progress(1)
-        return vector[None, :]
+    def submit(self, item: Item) -> Future[Result]:
+        """Queue `item`; the future resolves to its result. Cancelling the future drops the item."""
+        future: Future[Result] = Future()
+        self._queue.put((item, future))
+        return future
 
     def close(self) -> None:
-        """Stop the worker once the queued texts are done."""
+        """Stop the worker once the queued items are done."""
         self._queue.put(None)
-        self._worker.join(timeout=5)
+        self._worker.join(timeout=10)
 
     def _run(self) -> None:
         concurrent, stopping = False, False
@@ -64,12 +57,14 @@ class BatchingEmbedder:
                 return
             batch = self._gather(first, wait=concurrent)
             stopping = None in batch
-            requests = [r for r in batch if r is not None]
-            self._encode(requests)
-            concurrent = len(requests) > 1
+            # Items whose callers gave up (timed out) are dropped here rather than computed for nobody.
+            live = [entry for entry in batch if entry is not None and entry[1].set_running_or_notify_cancel()]
+            if live:
+                self._process(live)
+            concurrent = len(live) > 1
 
-    def _gather(self, first: _Request, wait: bool) -> list[_Request | None]:
-        batch: list[_Request | None] = [first]
+    def _gather(self, first: tuple[Item, Future[Result]], wait: bool) -> list[tuple[Item, Future[Result]] | None]:
+        batch: list[tuple[Item, Future[Result]] | None] = [first]
         deadline = time.monotonic() + (self.max_wait if wait else 0.0)
         while len(batch) < self.max_batch and batch[-1] is not None:
             remaining = deadline - time.monotonic()
@@ -79,13 +74,16 @@ class BatchingEmbedder:
                 break
         return batch
 
-    def _encode(self, batch: list[_Request]) -> None:
+    def _process(self, batch: list[tuple[Item, Future[Result]]]) -> None:
         self.batch_sizes.append(len(batch))
         try:
-            vectors = self.inner.embed([r.text for r in batch])
-        except Exception as exc:  # every waiting caller must learn of the failure, not hang
-            for request in batch:
-                request.result.set_exception(exc)
+            results = self.process([item for item, _ in batch])
+        except Exception as exc:  # every waiting caller must learn of the failure, never hang
+            for _, future in batch:
+                future.set_exception(exc)
             return
-        for request, vector in zip(batch, vectors, strict=True):
-            request.result.set_result(vector)
+        for (_, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)

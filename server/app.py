@@ -14,7 +14,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from index.batching import BatchingEmbedder
 from index.embed import SentenceTransformerEmbedder
 from server.admin import admin
 from server.answering import Answerer
@@ -38,9 +37,15 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         torch.set_num_threads(settings.torch_threads)
-        model = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
-        embedder = BatchingEmbedder(model, settings.embed_max_batch, settings.embed_max_wait_ms)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
         holder = IndexHolder(settings, embedder)
+        answerer = Answerer(
+            embedder,
+            settings.answer_cache_size,
+            settings.request_timeout_s,
+            settings.embed_max_batch,
+            settings.embed_max_wait_ms,
+        )
         holder.refresh()
         watcher = asyncio.create_task(_follow_current(holder, settings.reload_interval_s))
 
@@ -52,13 +57,13 @@ def create_app(settings: Settings) -> FastAPI:
                 "holder": holder,
                 "settings": settings,
                 "rebuilder": Rebuilder(holder, on_finished=record_build),
-                "answerer": Answerer(settings.answer_cache_size, settings.request_timeout_s),
+                "answerer": answerer,
                 "rate_limiter": RateLimiter(settings.rate_limit_per_minute),
                 "metrics": metrics,
             }
         finally:
             watcher.cancel()
-            embedder.close()
+            answerer.close()
 
     app = FastAPI(
         title="Cited answers",

@@ -55,6 +55,11 @@ class Metrics:
         )
         self.answers = Counter("qa_answers", "Questions answered or abstained.", ["outcome"], registry=self.registry)
         self.cache_hits = Counter("qa_answer_cache_hits", "Answers served from the cache.", registry=self.registry)
+        self.batch_size = Gauge(
+            "qa_answer_batch_size_mean",
+            "Mean size of the last 1000 micro-batches of questions embedded together.",
+            registry=self.registry,
+        )
         self.index_info = Gauge(
             "qa_index_info", "The live index version (value 1).", ["version"], registry=self.registry
         )

@@ -114,6 +114,8 @@ def metrics_endpoint(request: Request, holder: Annotated[IndexHolder, Depends(ge
     """Prometheus metrics: requests, latency, answers and abstentions, index version, builds."""
     metrics: Metrics = request.state.metrics
     metrics.set_index_version(holder.searcher.stored.version if holder.searcher else None)
+    sizes = list(request.state.answerer.batcher.batch_sizes)
+    metrics.batch_size.set(sum(sizes) / len(sizes) if sizes else 0)
     return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 

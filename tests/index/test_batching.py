@@ -1,84 +1,87 @@
-"""Micro-batching of question embeddings: shared forward passes, each caller gets its own vector."""
+"""Micro-batching: concurrent items share one batch, each caller gets its own result."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 import pytest
 
-from index.batching import BatchingEmbedder
-from index.embed import SentenceTransformerEmbedder
+from index.batching import MicroBatcher
 
 
-class SlowFakeEmbedder:
-    """Maps text i to basis vector i, taking 20 ms per call whatever the batch size, like a forward pass."""
+class SlowDoubler:
+    """Doubles numbers, taking 20 ms per batch whatever its size, like a forward pass."""
 
-    dimension = 64
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
 
-    def __init__(self, fail: bool = False) -> None:
-        self.calls: list[int] = []
-        self.fail = fail
-
-    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        self.calls.append(len(texts))
+    def __call__(self, items: list[int]) -> list[int | BaseException]:
+        self.batches.append(items)
         time.sleep(0.02)
-        if self.fail:
-            raise RuntimeError("model exploded")
-        return np.eye(self.dimension, dtype=np.float32)[[int(t) for t in texts]]
+        return [ValueError(f"bad item {i}") if i < 0 else 2 * i for i in items]
 
 
-def test_concurrent_callers_share_batches_and_each_gets_its_own_vector() -> None:
-    fake = SlowFakeEmbedder()
-    batcher = BatchingEmbedder(fake, max_batch=32, max_wait_ms=5)
+def test_concurrent_callers_share_batches_and_each_gets_its_own_result() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process, max_batch=32, max_wait_ms=5)
     start = threading.Barrier(24)
 
     def ask(i: int) -> int:
         start.wait()
-        return int(np.argmax(batcher.embed([str(i)])[0]))
+        return batcher.submit(i).result(timeout=10)
 
     with ThreadPoolExecutor(24) as pool:
-        assert list(pool.map(ask, range(24))) == list(range(24))
+        assert list(pool.map(ask, range(24))) == [2 * i for i in range(24)]
     batcher.close()
-    assert sum(fake.calls) == 24
-    assert len(fake.calls) < 12 and max(fake.calls) > 1
+    sizes = [len(b) for b in process.batches]
+    assert sum(sizes) == 24 and len(sizes) < 12 and max(sizes) > 1
 
 
 def test_a_lone_caller_is_never_held_back_for_company() -> None:
-    fake = SlowFakeEmbedder()
-    batcher = BatchingEmbedder(fake, max_batch=32, max_wait_ms=50)
-    for i in range(5):
-        assert batcher.embed([str(i)]).shape == (1, 64)
+    batcher = MicroBatcher(SlowDoubler(), max_batch=32, max_wait_ms=500)
+    started = time.monotonic()
+    assert [batcher.submit(i).result(timeout=10) for i in range(5)] == [0, 2, 4, 6, 8]
+    assert time.monotonic() - started < 5 * 0.5  # not one 500 ms wait was taken
     batcher.close()
     assert list(batcher.batch_sizes) == [1] * 5
 
 
-def test_bulk_embedding_bypasses_the_queue() -> None:
-    fake = SlowFakeEmbedder()
-    batcher = BatchingEmbedder(fake)
-    assert batcher.embed(["1", "2", "3"]).shape == (3, 64)
+def test_batches_never_exceed_the_maximum() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process, max_batch=4, max_wait_ms=5)
+    futures = [batcher.submit(i) for i in range(10)]
+    assert [f.result(timeout=10) for f in futures] == [2 * i for i in range(10)]
     batcher.close()
-    assert fake.calls == [3] and list(batcher.batch_sizes) == []
+    assert max(len(b) for b in process.batches) <= 4
 
 
-def test_a_model_failure_reaches_every_waiting_caller() -> None:
-    batcher = BatchingEmbedder(SlowFakeEmbedder(fail=True))
-    with ThreadPoolExecutor(4) as pool:
-        futures = [pool.submit(batcher.embed, [str(i)]) for i in range(4)]
-        for future in futures:
-            with pytest.raises(RuntimeError, match="model exploded"):
-                future.result(timeout=10)
+def test_a_failing_item_fails_alone_and_a_failing_batch_fails_everyone() -> None:
+    batcher = MicroBatcher(SlowDoubler())
+    good, bad = batcher.submit(3), batcher.submit(-1)
+    assert good.result(timeout=10) == 6
+    with pytest.raises(ValueError, match="bad item -1"):
+        bad.result(timeout=10)
     batcher.close()
 
+    def explode(items: list[int]) -> list[int]:
+        raise RuntimeError("model exploded")
 
-def test_batched_vectors_equal_single_encodes_with_the_real_model(embedder: SentenceTransformerEmbedder) -> None:
-    questions = [f"What did the essay say about topic number {i}?" for i in range(12)]
-    expected = embedder.embed(questions)
-    batcher = BatchingEmbedder(embedder, max_wait_ms=5)
-    with ThreadPoolExecutor(12) as pool:
-        vectors = list(pool.map(lambda q: batcher.embed([q])[0], questions))
+    broken = MicroBatcher(explode)
+    futures = [broken.submit(i) for i in range(3)]
+    for future in futures:
+        with pytest.raises(RuntimeError, match="model exploded"):
+            future.result(timeout=10)
+    broken.close()
+
+
+def test_a_cancelled_item_is_never_processed() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process)
+    first = batcher.submit(1)  # keeps the worker busy while the next one is cancelled
+    dropped = batcher.submit(2)
+    dropped.cancel()
+    assert first.result(timeout=10) == 2
     batcher.close()
-    np.testing.assert_allclose(np.vstack(vectors), expected, atol=1e-5)
+    assert all(2 not in batch for batch in process.batches)
