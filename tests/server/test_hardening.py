@@ -178,3 +178,18 @@ def test_repeated_questions_come_from_the_cache_and_match(client: httpx.Client) 
     assert {k: v for k, v in first.items() if k != "took_ms"} == {k: v for k, v in second.items() if k != "took_ms"}
     hits = re.search(r"^qa_answer_cache_hits_total (\S+)$", client.get("/metrics").text, re.MULTILINE)
     assert hits is not None and float(hits.group(1)) >= 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/documents/..%2f..%2fpyproject.toml",
+        "/documents/%2e%2e%2fcorpus",
+    ],
+)
+def test_no_request_reads_outside_the_corpus_and_index(client: httpx.Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "root:" not in response.text and "[project]" not in response.text
