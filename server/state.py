@@ -63,6 +63,8 @@ class IndexHolder:
             return True
 
     def _refuse(self, target: Path | None, reason: str) -> None:
+        if self.searcher is None and (target, reason) == (self.refused_path, self.problem):
+            return  # said once already; the periodic check must not repeat it every few seconds
         self.refused_path = target
         if self.searcher is None:
             self.problem = reason

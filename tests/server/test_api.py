@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -113,11 +114,15 @@ def test_body_over_64_kib_is_413(client: httpx.Client) -> None:
     assert streamed.status_code == 413
 
 
-def test_missing_index_gives_503_on_readyz_and_ask(tmp_path: Path) -> None:
-    with serve(create_app(Settings(index_dir=tmp_path / "nothing-here"))) as url, httpx.Client(base_url=url) as http:
+def test_missing_index_gives_503_on_readyz_and_ask(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(index_dir=tmp_path / "nothing-here", reload_interval_s=0.1)
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url) as http:
         assert http.get("/healthz").status_code == 200
         ready = http.get("/readyz")
         assert ready.status_code == 503 and "no index" in ready.json()["detail"].lower()
         ask = http.post("/ask", json={"question": "What is JNAAM?"})
         assert ask.status_code == 503 and "index build" in ask.json()["detail"]
         assert http.get("/").status_code == 200
+        time.sleep(0.5)  # several periodic checks
+    said = [r for r in caplog.records if r.name == "server" and "index unavailable" in r.getMessage()]
+    assert len(said) == 1 and "nothing-here" in said[0].getMessage()
