@@ -51,6 +51,7 @@ def test_ask_see_answer_and_open_highlighted_citation(page: Page) -> None:
     reply = page.locator(".turn").last.locator(".reply.answered")
     expect(reply).to_contain_text("Joint New Air-to-Air Missile")
     expect(page.locator("#announcer")).to_contain_text("Joint New Air-to-Air Missile")
+    expect(reply.locator(".excerpts-heading")).to_have_text(["Sources", re.compile("Also worth reading")])
     excerpt = reply.locator(".excerpt-text").first.text_content()
     reply.locator(".answer-text .cite").first.click()
     mark = page.locator("#source-text mark")
