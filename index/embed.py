@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +41,9 @@ class SentenceTransformerEmbedder:
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
         self.batch_size = batch_size
+        # A fast tokenizer is not safe to call from two threads at once ("Already borrowed"); builds and
+        # questions share the model, so their batches take turns.
+        self._lock = threading.Lock()
         self.dimension = int(self.model.get_embedding_dimension() or 0)
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
@@ -49,9 +53,13 @@ class SentenceTransformerEmbedder:
         by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
-            vectors[rows] = self.model.encode(
-                [texts[i] for i in rows], batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-            )
+            with self._lock:
+                vectors[rows] = self.model.encode(
+                    [texts[i] for i in rows],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                )
             if progress:
                 progress(len(rows))
         return vectors
