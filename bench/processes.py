@@ -46,22 +46,20 @@ def launch(
 ) -> Iterator[Served]:
     """Run `command` (which serves on `port`) until the block ends; time launch to first 200 on /ask."""
     url = f"http://127.0.0.1:{port}"
-    output = log.open("wb") if log else subprocess.DEVNULL
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT
-    )
-    try:
-        cold_start = _first_answer(url, process, started)
-        yield Served(url, process, cold_start)
-    finally:
-        process.send_signal(signal.SIGINT)
+    with (log or Path(os.devnull)).open("wb") as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT
+        )
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if log:
-            output.close()  # type: ignore[union-attr]
+            cold_start = _first_answer(url, process, started)
+            yield Served(url, process, cold_start)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _first_answer(url: str, process: subprocess.Popen[bytes], started: float) -> float:

@@ -44,8 +44,6 @@ def read_raw(path: Path, data: bytes) -> tuple[str, str | None]:
         if suffix in (".html", ".htm"):
             return _read_html(data)
         text = data.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnreadableDocumentError:
-        raise
     except Exception as exc:  # a parser's failure on a hostile or broken file is that file's problem
         raise UnreadableDocumentError(f"cannot read {path.name}: {type(exc).__name__}: {exc}") from exc
     if suffix == ".md":

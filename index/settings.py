@@ -28,5 +28,5 @@ class IndexSettings(BaseSettings):
     model_path: Path = Field(default_factory=packaged_model_path)
     model_name: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
-    # Exact search is the default; HNSW pays off only on far larger corpora (see bench/results.md).
+    # Exact search is the default; HNSW pays off past about ten thousand sentences (see bench/results.md).
     index_type: IndexType = "flat"

@@ -17,7 +17,6 @@ class Settings(IndexSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     web_dir: Path = PROJECT_ROOT / "web"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    max_question_chars: int = 1000
     default_top_k: int = Field(default=3, ge=1, le=10)
     # Enables POST /index/rebuild; read from ADMIN_TOKEN. A SecretStr never shows in logs or reprs.
     admin_token: SecretStr | None = Field(
