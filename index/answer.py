@@ -185,6 +185,7 @@ def _words(searcher: Searcher, hit: Hit) -> int:
 
 
 def _near_duplicate(searcher: Searcher, a: Hit, b: Hit) -> bool:
+    """Whether `a` says little beyond `b`: most of its terms are in `b` (not the reverse, which adds detail)."""
     ta = set(content_terms(searcher.stored.text(a.sentence)))
     tb = set(content_terms(searcher.stored.text(b.sentence)))
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > NEAR_DUPLICATE
+    return bool(ta and tb) and len(ta & tb) / len(ta) > NEAR_DUPLICATE

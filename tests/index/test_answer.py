@@ -86,3 +86,23 @@ def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
     lexical_only = next(h for h in hits if "zorblax" in searcher.stored.text(h.sentence))
     dense_only = next(h for h in hits if "Felines" in searcher.stored.text(h.sentence))
     assert lexical_only.lexical == 1.0 and dense_only.lexical == 0.0
+
+
+def test_a_passage_that_adds_detail_to_a_shown_one_is_not_dropped_as_a_duplicate(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "life.txt").write_text(
+        "Marta Kovac died on 3 May 1921.\n\n"
+        "She designed bridges along the Adriatic coast for thirty years.\n\n"
+        "On 3 May 1921, at the age of 74, Marta Kovac died at her home in Split after a short illness.\n\n"
+        "Her students founded an engineering school in her name.",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    searcher = Searcher(load_current(tmp_path / "idx"), embedder)
+    answer = answer_question(searcher, "When did Marta Kovac die, and where?", top_k=3)
+    shown = [c.excerpt for c in [*answer.citations, *answer.related]]
+    assert shown[0] == "Marta Kovac died on 3 May 1921."
+    assert any("at the age of 74" in excerpt for excerpt in shown[1:])
