@@ -22,11 +22,13 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_holder(request: Request) -> IndexHolder:
+# Dependencies that only read request state are `async def`: FastAPI runs a plain `def` dependency in
+# its thread pool, a thread hop per request for nothing.
+async def get_holder(request: Request) -> IndexHolder:
     return request.state.holder
 
 
-def get_rebuilder(request: Request) -> Rebuilder:
+async def get_rebuilder(request: Request) -> Rebuilder:
     return request.state.rebuilder
 
 

@@ -31,11 +31,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.state.settings
 
 
-def get_searcher(request: Request, holder: Annotated[IndexHolder, Depends(get_holder)]) -> Searcher:
+async def get_searcher(request: Request, holder: Annotated[IndexHolder, Depends(get_holder)]) -> Searcher:
     searcher = holder.current()
     request.state.index_version = searcher.stored.version  # for the request's log line
     return searcher
