@@ -95,13 +95,13 @@ def get_document(doc_id: str, searcher: SearcherDep) -> DocumentOut:
 
 
 @api.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """200 while the process is up."""
     return {"status": "ok"}
 
 
 @api.get("/readyz", responses={503: ERRORS[503]})
-def readyz(holder: Annotated[IndexHolder, Depends(get_holder)]) -> JSONResponse:
+async def readyz(holder: Annotated[IndexHolder, Depends(get_holder)]) -> JSONResponse:
     """200 when an index is loaded, else 503 with the reason."""
     searcher = holder.searcher
     if searcher is None:
