@@ -22,7 +22,7 @@ import numpy as np
 from bench.load import LoadResult, concurrent, percentile, sequential
 from bench.processes import ROOT, free_port, launch, our_server, peer_server
 from index.build import build_index
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Precision, SentenceTransformerEmbedder
 from index.evaluate import read_jsonl, read_squad, sample, write_squad_corpus
 from index.search import CANDIDATES, Searcher
 from index.settings import IndexSettings
@@ -52,9 +52,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         settings = IndexSettings()
-        embedder = SentenceTransformerEmbedder(settings.model_path)
+        embedder = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
         floor = _floor(embedder, questions)
-        scaling = _batch_scaling(embedder, questions)
+        scaling = {embedder.precision: _batch_scaling(embedder, questions)}
+        other: Precision = "bfloat16" if embedder.precision == "float32" else "float32"
+        scaling[other] = _batch_scaling(SentenceTransformerEmbedder(settings.model_path, precision=other), questions)
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
         lines += _serving(essay_index, questions, floor, args.seconds, not args.no_profile, work)
@@ -62,13 +64,16 @@ def main() -> None:
             "",
             "## The model alone: questions per second by batch size (in-process, bare `model.encode`)",
             "",
-            "This bounds what micro-batching can win on this machine, before any HTTP.",
+            "This bounds what micro-batching can win on this machine, before any HTTP. The service runs "
+            f"in {embedder.precision} (`QA_MODEL_PRECISION`); the other precision is shown for comparison.",
             "",
-            "| batch | ms per batch | questions/s | vs batch 1 |",
-            "|---:|---:|---:|---:|",
+            "| precision | batch | ms per batch | questions/s | vs batch 1 |",
+            "|---|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {b} | {ms:.1f} | {b / ms * 1000:.0f} | {b / ms / (1 / scaling[1]):.2f}x |" for b, ms in scaling.items()
+            f"| {precision} | {b} | {ms:.1f} | {b / ms * 1000:.0f} | {b / ms / (1 / times[1]):.2f}x |"
+            for precision, times in scaling.items()
+            for b, ms in times.items()
         ]
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
         lines += [f"| {corpus} | {kind} | {seconds:.1f} |" for corpus, kind, seconds in builds]

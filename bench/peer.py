@@ -18,14 +18,15 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel
 
 from index.embed import SentenceTransformerEmbedder
-from index.settings import packaged_model_path
+from index.settings import IndexSettings
 
 
 class LocalEmbeddings(Embeddings):
-    """LangChain's embeddings interface over the same local sentence-transformers model."""
+    """LangChain's embeddings interface over the same local model, at the same precision as ours."""
 
     def __init__(self) -> None:
-        self.model = SentenceTransformerEmbedder(packaged_model_path())
+        settings = IndexSettings()
+        self.model = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return np.asarray(self.model.embed(texts)).tolist()

@@ -81,9 +81,9 @@ def build_from_documents(
         context_texts = [texts[s.doc_id][s.context_start : s.context_end] for s in sentences]
         if on_total:
             on_total(2 * len(sentences))
-        cache = EmbeddingCache(index_dir / CACHE_FILE, f"{model_name}/{embedder.dimension}")
+        cache = EmbeddingCache(index_dir / CACHE_FILE, f"{model_name}/{embedder.dimension}/{embedder.precision}")
         vectors, stats = cache.embed(sentence_texts + context_texts, embedder, progress=on_progress)
-        model = {"name": model_name, "dimension": embedder.dimension}
+        model = {"name": model_name, "dimension": embedder.dimension, "precision": embedder.precision}
         path = write_version(index_dir, documents, sentences, vectors, model, index_type)
         validate_version(path, embedder, model_name)
         make_current(index_dir, path)

@@ -42,7 +42,7 @@ def build(
     settings = _settings(corpus, out, model)
     try:
         documents = load_corpus(settings.corpus_dir)
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
         with Progress(
             TextColumn("embedding"),
             BarColumn(),
@@ -91,7 +91,7 @@ def eval_command(
         raise typer.BadParameter("give a questions file, --squad FILE, or both")
     settings = _settings(corpus, index, model)
     try:
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
         if questions is not None:
             _report(
                 f"{questions.name}",

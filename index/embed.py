@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -17,10 +17,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+Precision = Literal["float32", "bfloat16"]
+
+
 class Embedder(Protocol):
     """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
 
     dimension: int
+    precision: Precision  # the dtype the model computes in; vectors of two precisions differ slightly
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
@@ -28,16 +32,22 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """Embedder over a sentence-transformers model folder on disk."""
 
-    def __init__(self, model_path: Path, batch_size: int = 64) -> None:
+    def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:
         if not (Path(model_path) / "modules.json").is_file():
             raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-
+        self.precision = precision
         try:
-            self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+            self.model = SentenceTransformer(
+                str(model_path),
+                device="cpu",
+                local_files_only=True,
+                model_kwargs={"dtype": getattr(torch, self.precision)},
+            )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
         self.batch_size = batch_size
@@ -54,12 +64,12 @@ class SentenceTransformerEmbedder:
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
             with self._lock:
-                vectors[rows] = self.model.encode(
-                    [texts[i] for i in rows],
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
+                vectors[rows] = (
+                    self.model.encode([texts[i] for i in rows], batch_size=self.batch_size, convert_to_tensor=True)
+                    .float()
+                    .numpy()
                 )
             if progress:
                 progress(len(rows))
-        return vectors
+        # Normalised in float32: a bfloat16 norm is off by up to half a percent.
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

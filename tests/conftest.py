@@ -29,7 +29,8 @@ ESSAY_ID = "uk-japan-security-cooperation"
 
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(IndexSettings().model_path)
+    settings = IndexSettings()
+    return SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from index.build import build_index
 from index.cli import app
 from index.embed import SentenceTransformerEmbedder
 from index.errors import CorruptIndexError
+from index.settings import IndexSettings
 from index.store import CURRENT, load_current, load_version
 from tests.conftest import CORPUS
 
@@ -20,7 +21,7 @@ from tests.conftest import CORPUS
 def test_built_index_has_manifest_vectors_and_exact_offsets(essay_index: Path) -> None:
     stored = load_current(essay_index)
     manifest = stored.manifest
-    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384, "precision": "float32"}
     assert manifest["counts"]["sentences"] == len(stored.sentences) > 40
     assert manifest["counts"]["vectors"] == stored.vectors.ntotal == 2 * len(stored.sentences)
     assert manifest["documents"][0]["sha256"] and manifest["version"] == stored.version
@@ -33,6 +34,22 @@ def test_vectors_are_the_real_model_embeddings(essay_index: Path, embedder: Sent
     sentence = stored.sentences[5]
     expected = embedder.embed([stored.text(sentence)])[0]
     assert np.allclose(stored.vectors.reconstruct(5), expected, atol=1e-5)
+
+
+def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones_in_the_cache(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    half = SentenceTransformerEmbedder(IndexSettings().model_path, precision="bfloat16")
+    texts = ["The UK and Japan signed a reciprocal access agreement.", "Cats sleep in the sun."]
+    vectors, reference = half.embed(texts), embedder.embed(texts)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+    assert (vectors * reference).sum(axis=1).min() > 0.99
+    assert not np.allclose(vectors, reference, atol=1e-5)
+    first = build_index(CORPUS, tmp_path, embedder, "m")
+    second = build_index(CORPUS, tmp_path, half, "m")
+    assert second.reused == 0 and second.embedded == first.embedded
+    assert load_current(tmp_path).manifest["model"]["precision"] == "bfloat16"
+    assert build_index(CORPUS, tmp_path, half, "m").embedded == 0
 
 
 def test_a_rebuild_switches_current_and_keeps_two_versions(
