@@ -29,9 +29,9 @@ class IndexSettings(BaseSettings):
     model_path: Path = Field(default_factory=packaged_model_path)
     model_name: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
-    # bfloat16 is up to twice as fast on CPUs with native support (AVX512-BF16, AMX) and scores the
-    # same on the eval sets, but a question's vector then shifts with the batch it shares, which
-    # changes about 2% of answers under concurrent load: float32 answers a question the same way always.
+    # bfloat16 is up to twice as fast on CPUs with native support (AVX512-BF16, AMX) and scores within
+    # 0.2 points of float32 on the eval sets, but a question's vector then shifts with the batch it
+    # shares, which changed 2% of answers under concurrent load: float32 answers a question one way.
     model_precision: Precision = "float32"
     # Exact search is the default; HNSW pays off past about ten thousand sentences (see bench/results.md).
     index_type: IndexType = "flat"

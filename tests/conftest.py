@@ -29,8 +29,7 @@ ESSAY_ID = "uk-japan-security-cooperation"
 
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
-    settings = IndexSettings()
-    return SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
+    return SentenceTransformerEmbedder(IndexSettings().model_path, precision="float32")
 
 
 @pytest.fixture(scope="session")
