@@ -68,17 +68,14 @@ def test_answer_invariants(searcher: Searcher, question: str) -> None:
 def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text(
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
         "The zorblax protocol governs reactor valves.\n\n"
         "Felines enjoy resting in warm, sunny spots during the afternoon.\n\n"
         "Quarterly revenue rose because of strong exports.\n\n"
         "The committee approved the new budget on Tuesday.",
-        encoding="utf-8",
     )
-    build_index(corpus, tmp_path / "idx", embedder, "m")
-    searcher = Searcher(load_current(tmp_path / "idx"), embedder)
     hits = searcher.search("zorblax cats sleeping in the sun", limit=2)
     found = {searcher.stored.text(h.sentence) for h in hits}
     assert "The zorblax protocol governs reactor valves." in found  # only BM25 knows "zorblax"
@@ -91,18 +88,24 @@ def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
 def test_a_passage_that_adds_detail_to_a_shown_one_is_not_dropped_as_a_duplicate(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "life.txt").write_text(
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
         "Marta Kovac died on 3 May 1921.\n\n"
         "She designed bridges along the Adriatic coast for thirty years.\n\n"
         "On 3 May 1921, at the age of 74, Marta Kovac died at her home in Split after a short illness.\n\n"
         "Her students founded an engineering school in her name.",
-        encoding="utf-8",
     )
-    build_index(corpus, tmp_path / "idx", embedder, "m")
-    searcher = Searcher(load_current(tmp_path / "idx"), embedder)
     answer = answer_question(searcher, "When did Marta Kovac die, and where?", top_k=3)
     shown = [c.excerpt for c in [*answer.citations, *answer.related]]
     assert shown[0] == "Marta Kovac died on 3 May 1921."
     assert any("at the age of 74" in excerpt for excerpt in shown[1:])
+
+
+def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
+    """A searcher over a real index of one document holding `text`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    return Searcher(load_current(tmp_path / "idx"), embedder)
