@@ -14,9 +14,9 @@ import numpy as np
 from index.cache import EmbeddingCache
 from index.corpus import Document, load_corpus
 from index.embed import Embedder
-from index.errors import BuildInProgressError, CorruptIndexError
+from index.errors import BuildInProgressError, CorruptIndexError, ModelMismatchError
 from index.segment import segment
-from index.store import IndexType, load_version, make_current, write_version
+from index.store import IndexType, StoredIndex, load_version, make_current, write_version
 
 SMOKE_QUERIES = 3
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
@@ -102,12 +102,7 @@ def build_from_documents(
 def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
     """Refuse a version whose model, files, counts or vectors do not hold up."""
     stored = load_version(path)
-    model = stored.manifest["model"]
-    if model["name"] != model_name or model["dimension"] != embedder.dimension:
-        raise CorruptIndexError(
-            f"index {path.name} was built for {model['name']}/{model['dimension']}, "
-            f"the configured model is {model_name}/{embedder.dimension}"
-        )
+    check_model(stored, embedder, model_name)
     size = len(stored.sentences)
     probes = [stored.sentences[i] for i in np.linspace(0, size - 1, min(SMOKE_QUERIES, size)).astype(int)]
     queries = embedder.embed([stored.text(s) for s in probes])
@@ -115,3 +110,13 @@ def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
     for probe, found, score in zip(probes, ids, scores, strict=True):
         if stored.text(probe) not in {stored.text(stored.sentences[int(i) % size]) for i in found} or score[0] < 0.98:
             raise CorruptIndexError(f"index {path.name}: a smoke query did not find its own sentence")
+
+
+def check_model(stored: StoredIndex, embedder: Embedder, model_name: str) -> None:
+    """Refuse an index whose vectors come from another model than the configured one."""
+    model = stored.manifest["model"]
+    if model["name"] != model_name or model["dimension"] != embedder.dimension:
+        raise ModelMismatchError(
+            f"index {stored.version} was built with {model['name']}/{model['dimension']}, "
+            f"the configured model is {model_name}/{embedder.dimension}: rebuild the index"
+        )

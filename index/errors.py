@@ -27,3 +27,7 @@ class CorruptIndexError(IndexError_):
 
 class BuildInProgressError(IndexError_):
     """Another build of the same index folder is running."""
+
+
+class ModelMismatchError(IndexError_):
+    """An index was built with another embedding model than the one configured."""

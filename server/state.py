@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.build import check_model
 from index.embed import Embedder
 from index.errors import IndexError_
 from index.search import Searcher
@@ -49,13 +50,9 @@ class IndexHolder:
                 return False
             try:
                 stored = load_version(target)
-                if stored.manifest["model"]["dimension"] != self.embedder.dimension:
-                    raise IndexUnavailableError(
-                        f"index {stored.version} was built with dimension {stored.manifest['model']['dimension']}, "
-                        f"the model gives {self.embedder.dimension}: rebuild it"
-                    )
+                check_model(stored, self.embedder, self.settings.model_name)
                 searcher = Searcher(stored, self.embedder)
-            except (IndexError_, IndexUnavailableError) as exc:
+            except IndexError_ as exc:
                 self._refuse(target, str(exc))
                 return False
             self.searcher, self.loaded_path, self.problem = searcher, target, ""

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from index.build import build_index
+from index.build import build_index, validate_version
 from index.cli import app
 from index.embed import SentenceTransformerEmbedder
-from index.errors import CorruptIndexError
+from index.errors import CorruptIndexError, ModelMismatchError
 from index.settings import IndexSettings
-from index.store import CURRENT, load_current, load_version
+from index.store import CURRENT, current_version_path, load_current, load_version
 from tests.conftest import CORPUS
 
 
@@ -50,6 +50,15 @@ def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones_in_t
     assert second.reused == 0 and second.embedded == first.embedded
     assert load_current(tmp_path).manifest["model"]["precision"] == "bfloat16"
     assert build_index(CORPUS, tmp_path, half, "m").embedded == 0
+
+
+def test_a_version_built_with_another_model_is_refused(
+    essay_index: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    version = current_version_path(essay_index)
+    validate_version(version, embedder, "all-MiniLM-L6-v2")
+    with pytest.raises(ModelMismatchError, match=r"built with all-MiniLM-L6-v2/384.*rebuild the index"):
+        validate_version(version, embedder, "another-model")
 
 
 def test_a_rebuild_switches_current_and_keeps_two_versions(

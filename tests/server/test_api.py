@@ -126,3 +126,12 @@ def test_missing_index_gives_503_on_readyz_and_ask(tmp_path: Path, caplog: pytes
         time.sleep(0.5)  # several periodic checks
     said = [r for r in caplog.records if r.name == "server" and "index unavailable" in r.getMessage()]
     assert len(said) == 1 and "nothing-here" in said[0].getMessage()
+
+
+def test_an_index_of_another_model_is_not_served(essay_index: Path) -> None:
+    settings = Settings(index_dir=essay_index, model_name="another-model")
+    with serve(create_app(settings)) as url, httpx.Client(base_url=url) as http:
+        ready = http.get("/readyz")
+        assert ready.status_code == 503
+        assert "all-MiniLM-L6-v2" in ready.json()["detail"] and "rebuild the index" in ready.json()["detail"]
+        assert http.post("/ask", json={"question": "What is JNAAM?"}).status_code == 503
