@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from index.build import build_from_documents, build_index
-from index.corpus import load_corpus
+from index.corpus import corpus_files, load_corpus
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.errors import IndexError_
 from index.evaluate import Question
@@ -109,13 +109,12 @@ def _evaluate_folder(
 ) -> dict[str, dict[str, float | None]]:
     from index.baseline import BaselinePipeline
     from index.evaluate import evaluate
-    from index.readers import SUFFIXES, read_raw
+    from index.readers import read_raw
     from index.search import Searcher
     from index.store import load_current
 
     searcher = Searcher(load_current(index_dir), embedder)
-    files = [p for p in sorted(corpus_dir.iterdir()) if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")]
-    raw = [read_raw(p, p.read_bytes())[0] for p in files]
+    raw = [read_raw(p, p.read_bytes())[0] for p in corpus_files(corpus_dir)]
     baseline = BaselinePipeline.build(raw, embedder)
     return evaluate(searcher, baseline, questions, top_k=top_k)
 

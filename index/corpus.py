@@ -35,15 +35,8 @@ def doc_id_for(path: Path) -> str:
 
 def load_corpus(folder: Path) -> list[Document]:
     """Load every readable document in `folder`; warn about, and skip, other and unreadable files."""
-    if not folder.is_dir():
-        raise EmptyCorpusError(f"corpus folder not found: {folder}")
     documents, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir():
-            continue
-        if path.suffix.lower() not in SUFFIXES:
-            log.warning("skipping %s: only %s files are ingested", path.name, ", ".join(SUFFIXES))
-            continue
+    for path in corpus_files(folder):
         try:
             document = load_document(path)
         except UnreadableDocumentError as exc:
@@ -58,6 +51,21 @@ def load_corpus(folder: Path) -> list[Document]:
         detail = f" ({'; '.join(problems)})" if problems else ""
         raise EmptyCorpusError(f"no readable document in corpus folder {folder}{detail}")
     return documents
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The files of `folder` that are ingested, in name order; warns about the others it skips."""
+    if not folder.is_dir():
+        raise EmptyCorpusError(f"corpus folder not found: {folder}")
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir():
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            log.warning("skipping %s: only %s files are ingested", path.name, ", ".join(SUFFIXES))
+            continue
+        files.append(path)
+    return files
 
 
 def load_document(path: Path) -> Document:
