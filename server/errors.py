@@ -14,10 +14,6 @@ from server.answering import AnswerTimeoutError
 from server.state import IndexUnavailableError
 
 log = logging.getLogger("server")
-ROUTES = (
-    "The service answers POST /ask, GET /documents, GET /documents/{doc_id}, GET /healthz, GET /readyz, "
-    "GET /index, GET /metrics and GET / (the chat page)."
-)
 
 EXAMPLE = 'send a JSON object like {"question": "What is JNAAM?", "top_k": 3}'
 
@@ -38,6 +34,13 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
         else:
             parts.append(f"{'.'.join(location)}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def routes_hint(app: FastAPI) -> str:
+    """The routes the app answers, read from its OpenAPI schema so the hint never falls behind."""
+    paths = app.openapi()["paths"]
+    routes = [f"{method.upper()} {path}" for path, operations in paths.items() for method in operations]
+    return f"The service answers {', '.join(routes)}; GET / is the chat page."
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -61,7 +64,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No such path: {request.url.path}. {ROUTES}"
+            detail = f"No such path: {request.url.path}. {routes_hint(request.app)}"
         elif exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
             detail = f"{request.method} is not allowed on {request.url.path}; use {allowed or 'another method'}."
