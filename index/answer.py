@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.question import QuestionProfile, analyze, content_terms, has_answer_type
+from index.question import QuestionProfile, analyze, has_answer_type
 from index.search import Hit, Searcher
 
 MAX_SENTENCES = 3
@@ -131,7 +131,7 @@ class Support:
 def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> Support:
     """The evidence for and against answering from `chosen`."""
     contexts = [searcher.stored.context(h.sentence) for h in chosen]
-    context_terms = set().union(*(content_terms(c) for c in contexts)) if contexts else set()
+    context_terms = frozenset().union(*(searcher.context_terms[h.row] for h in chosen))
     weights = {t: searcher.idf(t) for t in profile.terms}
     total = sum(weights.values())
     coverage = sum(w for t, w in weights.items() if t in context_terms) / total if total else 1.0
@@ -173,7 +173,7 @@ def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:
 
 
 def _covered_terms(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> set[str]:
-    return set(profile.terms) & set(content_terms(searcher.stored.text(hit.sentence)))
+    return set(profile.terms) & searcher.sentence_terms[hit.row]
 
 
 def _holds_type(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:
@@ -186,6 +186,5 @@ def _words(searcher: Searcher, hit: Hit) -> int:
 
 def _near_duplicate(searcher: Searcher, a: Hit, b: Hit) -> bool:
     """Whether `a` says little beyond `b`: most of its terms are in `b` (not the reverse, which adds detail)."""
-    ta = set(content_terms(searcher.stored.text(a.sentence)))
-    tb = set(content_terms(searcher.stored.text(b.sentence)))
+    ta, tb = searcher.sentence_terms[a.row], searcher.sentence_terms[b.row]
     return bool(ta and tb) and len(ta & tb) / len(ta) > NEAR_DUPLICATE

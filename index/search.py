@@ -6,6 +6,7 @@ words around it too.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import bm25s
@@ -41,16 +42,14 @@ class Searcher:
         self.embedder = embedder
         self.size = len(stored.sentences)
         self.matrix = stored.vectors.reconstruct_n(0, stored.vectors.ntotal)
-        self.bm25_sentences = _bm25([stored.text(s) for s in stored.sentences])
-        self.bm25_contexts = _bm25([stored.context(s) for s in stored.sentences])
-        self.document_frequency = self._document_frequency()
-
-    def _document_frequency(self) -> dict[str, int]:
-        frequency: dict[str, int] = {}
-        for sentence in self.stored.sentences:
-            for term in set(content_terms(self.stored.context(sentence))):
-                frequency[term] = frequency.get(term, 0) + 1
-        return frequency
+        # Each text is tokenized once, here: BM25, IDF and answer composition all read these.
+        sentence_tokens = [content_terms(stored.text(s)) for s in stored.sentences]
+        context_tokens = [content_terms(stored.context(s)) for s in stored.sentences]
+        self.sentence_terms = [frozenset(tokens) for tokens in sentence_tokens]
+        self.context_terms = [frozenset(tokens) for tokens in context_tokens]
+        self.bm25_sentences = _bm25(sentence_tokens)
+        self.bm25_contexts = _bm25(context_tokens)
+        self.document_frequency = Counter(term for terms in self.context_terms for term in terms)
 
     def idf(self, term: str) -> float:
         """Inverse frequency of a stemmed term over context windows; unseen terms weigh most."""
@@ -94,7 +93,7 @@ class Searcher:
         return (combined / best if best > 0 else combined).astype(np.float32)
 
 
-def _bm25(texts: list[str]) -> bm25s.BM25:
+def _bm25(tokenized: list[list[str]]) -> bm25s.BM25:
     retriever = bm25s.BM25()
-    retriever.index([content_terms(t) or [""] for t in texts], show_progress=False)
+    retriever.index([tokens or [""] for tokens in tokenized], show_progress=False)
     return retriever

@@ -10,6 +10,7 @@ import pytest
 from index.answer import MAX_SENTENCES, answer_question
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
+from index.question import content_terms
 from index.search import Searcher
 from index.store import load_current
 
@@ -63,6 +64,13 @@ def test_answer_invariants(searcher: Searcher, question: str) -> None:
         assert text[citation.start : citation.end] == citation.excerpt
         assert citation.excerpt in citation.context
         assert f"{citation.excerpt} [{citation.n}]" in answer.answer
+
+
+def test_each_sentence_is_tokenized_once_at_load_into_its_own_row(searcher: Searcher) -> None:
+    for row, sentence in enumerate(searcher.stored.sentences):
+        assert searcher.sentence_terms[row] == set(content_terms(searcher.stored.text(sentence)))
+        assert searcher.context_terms[row] == set(content_terms(searcher.stored.context(sentence)))
+    assert searcher.document_frequency[content_terms("Japan")[0]] > 10
 
 
 def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
