@@ -65,7 +65,12 @@ class SentenceTransformerEmbedder:
             rows = by_length[first : first + self.batch_size]
             with self._lock:
                 vectors[rows] = (
-                    self.model.encode([texts[i] for i in rows], batch_size=self.batch_size, convert_to_tensor=True)
+                    self.model.encode(
+                        [texts[i] for i in rows],
+                        batch_size=self.batch_size,
+                        convert_to_tensor=True,
+                        show_progress_bar=False,  # its default draws one whenever logging is at INFO
+                    )
                     .float()
                     .numpy()
                 )
