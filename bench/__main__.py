@@ -30,6 +30,7 @@ from index.settings import IndexSettings
 from index.store import load_current
 
 LEVELS = (1, 4, 16, 64)
+COLD_STARTS = 3  # launches timed; one varies by a second on this machine
 RESULTS = ROOT / "bench" / "results.md"
 PROFILE = ROOT / "bench" / "profile-16-clients.txt"
 # Leaf frames of parked threads: pool workers and the batcher waiting for work, the event loop in select.
@@ -191,10 +192,13 @@ def _serving(
     work: Path,
 ) -> list[str]:
     questions, seconds = load.questions, load.seconds
-    port = free_port()
-    with launch(our_server(index_dir, port), port, env={"RATE_LIMIT_PER_MINUTE": "0"}) as served:
-        cold_start = served.cold_start_s
-        cached = sequential(served.url, questions[:1], 3)
+    cold_starts = []
+    for _ in range(COLD_STARTS):
+        port = free_port()
+        with launch(our_server(index_dir, port), port, env={"RATE_LIMIT_PER_MINUTE": "0"}) as served:
+            cold_starts.append(served.cold_start_s)
+            cached = sequential(served.url, questions[:1], 3)
+    cold_start = statistics.median(cold_starts)
     port = free_port()
     with launch(our_server(index_dir, port), port, env=NO_CACHE, log=work / "server.log") as served:
         ours_levels = _levels(served.url, load)
@@ -271,7 +275,11 @@ def _serving(
             f"{sum(r.errors for r in ours_levels.runs[64])} errors",
             not any(r.errors for r in ours_levels.runs[64]),
         ),
-        _target("cold start < 6 s (launch to first answer)", f"{cold_start:.2f} s", cold_start < 6),
+        _target(
+            "cold start < 6 s (launch to first answer)",
+            f"{cold_start:.2f} s (median of " + ", ".join(f"{c:.2f}" for c in sorted(cold_starts)) + ")",
+            cold_start < 6,
+        ),
         _target("server RSS < 800 MB (peak, under load)", f"{rss:.0f} MB", rss < 800),
         "",
         f"Under 64 clients, `/healthz` p50 {percentile(healthz, 50):.1f} ms, max {max(healthz):.1f} ms "
