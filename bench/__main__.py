@@ -124,17 +124,19 @@ def _floor_times(embedder: SentenceTransformerEmbedder, questions: list[str]) ->
 
 
 def _batch_scaling(embedder: SentenceTransformerEmbedder, questions: list[str]) -> dict[int, float]:
-    """Median ms to encode a batch of b questions, for b in 1, 4, 16, 32."""
+    """Median ms to encode a batch of b questions, for b in 1, 4, 16, 32.
+
+    The sizes take turns, a few batches each, so that drift in the machine's speed touches them alike.
+    """
     cycled = questions * 40
-    result = {}
-    for size in (1, 4, 16, 32):
-        times = []
-        for first in range(0, 20 * size, size):
-            started = time.perf_counter()
-            embedder.model.encode(cycled[first : first + size])
-            times.append((time.perf_counter() - started) * 1000)
-        result[size] = statistics.median(times)
-    return result
+    times: dict[int, list[float]] = {size: [] for size in (1, 4, 16, 32)}
+    for turn in range(5):
+        for size, taken in times.items():
+            for first in range(4 * turn * size, 4 * (turn + 1) * size, size):
+                started = time.perf_counter()
+                embedder.model.encode(cycled[first : first + size])
+                taken.append((time.perf_counter() - started) * 1000)
+    return {size: statistics.median(taken) for size, taken in times.items()}
 
 
 def _essay_builds(
