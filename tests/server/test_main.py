@@ -32,7 +32,11 @@ def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index:
         assert replies[0].json()["answered"]
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
     lines = log_path.read_text(encoding="utf-8").splitlines()
     assert lines, "the server logged nothing"
     records = [json.loads(line) for line in lines]  # a stray progress bar or print fails here
