@@ -172,6 +172,10 @@ class Levels:
         ordered = sorted(self.runs[clients], key=lambda r: r.throughput)
         return ordered[len(ordered) // 2]
 
+    def errors(self, clients: int) -> int:
+        """Failed requests at this level, over all rounds."""
+        return sum(run.errors for run in self.runs[clients])
+
     def ratios(self, clients: int) -> list[float]:
         """Throughput at `clients` over throughput at 1 client, round by round."""
         return [many.throughput / one.throughput for many, one in zip(self.runs[clients], self.runs[1], strict=True)]
@@ -195,7 +199,7 @@ def _serving(
 ) -> tuple[list[str], float]:
     """The serving sections of the results, and the floor they were measured against."""
     questions, seconds = load.questions, load.seconds
-    # The floor is timed just before and just after our server's rounds, so drift touches both sides.
+    # The floor is timed before our server's launches and after its rounds, so drift touches both sides.
     floor_times = _floor_times(embedder, questions)
     cold_starts = []
     for _ in range(COLD_STARTS):
@@ -253,11 +257,9 @@ def _serving(
     ]
     for clients in LEVELS:
         a, b = ours[clients], peer[clients]
-        a_errors = sum(run.errors for run in ours_levels.runs[clients])
-        b_errors = sum(run.errors for run in peer_levels.runs[clients])
         lines.append(
-            f"| {clients} | {a.throughput:.1f} | {a.percentile(95):.1f} | {a_errors} "
-            f"| {b.throughput:.1f} | {b.percentile(95):.1f} | {b_errors} |"
+            f"| {clients} | {a.throughput:.1f} | {a.percentile(95):.1f} | {ours_levels.errors(clients)} "
+            f"| {b.throughput:.1f} | {b.percentile(95):.1f} | {peer_levels.errors(clients)} |"
         )
     lines += [
         "",
@@ -280,8 +282,8 @@ def _serving(
         ),
         _target(
             "no errors at 64 clients",
-            f"{sum(r.errors for r in ours_levels.runs[64])} errors",
-            not any(r.errors for r in ours_levels.runs[64]),
+            f"{ours_levels.errors(64)} errors",
+            ours_levels.errors(64) == 0,
         ),
         _target(
             "cold start < 6 s (launch to first answer)",

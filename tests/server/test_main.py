@@ -17,7 +17,10 @@ def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index:
     log_path = tmp_path / "server.log"
     questions = ["What is JNAAM?", "When was the trilateral naval agreement signed?", "Who is William Tow?"]
     # Asked concurrently, so the model runs a batch.
-    with launch(our_server(essay_index, port), port, log=log_path) as served, ThreadPoolExecutor(3) as pool:
+    with (
+        launch(our_server(essay_index, port), port, log=log_path) as served,
+        ThreadPoolExecutor(len(questions)) as pool,
+    ):
         replies = list(pool.map(lambda q: httpx.post(f"{served.url}/ask", json={"question": q}, timeout=30), questions))
     assert [r.status_code for r in replies] == [200] * len(questions)
     assert replies[0].json()["answered"]
