@@ -6,11 +6,14 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
 from index.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    import torch
 
 # Never reach for a model hub: every model is a local folder.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,6 +42,8 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
+        from index.packing import packed_encoder_for
+
         transformers_logging.disable_progress_bar()
         self.precision = precision
         try:
@@ -55,6 +60,7 @@ class SentenceTransformerEmbedder:
         # questions share the model, so their batches take turns.
         self._lock = threading.Lock()
         self.dimension = int(self.model.get_embedding_dimension() or 0)
+        self.packed = packed_encoder_for(self.model)  # None: this model's batches are padded
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
@@ -64,17 +70,18 @@ class SentenceTransformerEmbedder:
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
             with self._lock:
-                vectors[rows] = (
-                    self.model.encode(
-                        [texts[i] for i in rows],
-                        batch_size=self.batch_size,
-                        convert_to_tensor=True,
-                        show_progress_bar=False,  # its default draws one whenever logging is at INFO
-                    )
-                    .float()
-                    .numpy()
-                )
+                vectors[rows] = self._encode([texts[i] for i in rows]).numpy()
             if progress:
                 progress(len(rows))
         # Normalised in float32: a bfloat16 norm is off by up to half a percent.
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def _encode(self, texts: list[str]) -> torch.Tensor:
+        if self.packed is not None:
+            return self.packed.encode(texts)
+        return self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_tensor=True,
+            show_progress_bar=False,  # its default draws one whenever logging is at INFO
+        ).float()
