@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,28 +57,34 @@ def main() -> None:
     try:
         settings = IndexSettings()
         embedder = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
-        scaling = {embedder.precision: _batch_scaling(embedder, questions)}
         other: Precision = "bfloat16" if embedder.precision == "float32" else "float32"
-        scaling[other] = _batch_scaling(SentenceTransformerEmbedder(settings.model_path, precision=other), questions)
+        other_embedder = SentenceTransformerEmbedder(settings.model_path, precision=other)
+        scaling = {
+            (e.precision, path): _batch_scaling(encode, questions)
+            for e in (embedder, other_embedder)
+            for path, encode in (("packed (`embed`)", e.embed), ("padded (`model.encode`)", e.model.encode))
+        }
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
-        model_rates = {size: size / ms * 1000 for size, ms in scaling[embedder.precision].items()}
+        model_rates = {size: size / ms * 1000 for size, ms in scaling[(embedder.precision, "packed (`embed`)")].items()}
         load = Load(questions, args.seconds, args.rounds)
         serving, floor = _serving(embedder, essay_index, load, model_rates, not args.no_profile, work)
         lines += serving
         lines += [
             "",
-            "## The model alone: questions per second by batch size (in-process, bare `model.encode`)",
+            "## The model alone: questions per second by batch size (in-process)",
             "",
             "This bounds what micro-batching can win on this machine, before any HTTP. The service runs "
-            f"in {embedder.precision} (`QA_MODEL_PRECISION`); the other precision is shown for comparison.",
+            f"in {embedder.precision} (`QA_MODEL_PRECISION`) and packs each batch's questions into one unpadded "
+            "sequence (`index/packing.py`); the other precision and the model's own padded batches are shown "
+            "for comparison.",
             "",
-            "| precision | batch | ms per batch | questions/s | vs batch 1 |",
-            "|---|---:|---:|---:|---:|",
+            "| precision | batches | size | ms per batch | questions/s | vs size 1 |",
+            "|---|---|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {precision} | {b} | {ms:.1f} | {b / ms * 1000:.0f} | {b / ms / (1 / times[1]):.2f}x |"
-            for precision, times in scaling.items()
+            f"| {precision} | {path} | {b} | {ms:.1f} | {b / ms * 1000:.0f} | {b / ms / (1 / times[1]):.2f}x |"
+            for (precision, path), times in scaling.items()
             for b, ms in times.items()
         ]
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
@@ -123,8 +130,8 @@ def _floor_times(embedder: SentenceTransformerEmbedder, questions: list[str]) ->
     return times
 
 
-def _batch_scaling(embedder: SentenceTransformerEmbedder, questions: list[str]) -> dict[int, float]:
-    """Median ms to encode a batch of b questions, for b in 1, 4, 16, 32.
+def _batch_scaling(encode: Callable[[list[str]], object], questions: list[str]) -> dict[int, float]:
+    """Median ms of `encode` on a batch of b questions, for b in 1, 4, 16, 32.
 
     The sizes take turns, a few batches each, so that drift in the machine's speed touches them alike.
     """
@@ -134,7 +141,7 @@ def _batch_scaling(embedder: SentenceTransformerEmbedder, questions: list[str]) 
         for size, taken in times.items():
             for first in range(4 * turn * size, 4 * (turn + 1) * size, size):
                 started = time.perf_counter()
-                embedder.model.encode(cycled[first : first + size])
+                encode(cycled[first : first + size])
                 taken.append((time.perf_counter() - started) * 1000)
     return {size: statistics.median(taken) for size, taken in times.items()}
 
@@ -297,8 +304,9 @@ def _serving(
         f"Peer: cold start {peer_cold:.2f} s, peak RSS {peer_rss:.0f} MB.",
         "",
         # What bounds the 16-clients-vs-sequential ratio: the model's own gain from batching.
-        f"The model alone answers {model_rates[16] / model_rates[1]:.2f}x as many questions per second in "
-        f"batches of 16 as one at a time ({model_rates[1]:.0f} and {model_rates[16]:.0f}; table below). The "
+        "The model alone, packing batches as the service does, answers "
+        f"{model_rates[16] / model_rates[1]:.2f}x as many questions per second in batches of 16 as one at a "
+        f"time ({model_rates[1]:.0f} and {model_rates[16]:.0f}; table below). The "
         f"service reaches {alone / model_rates[1]:.0%} of the model's one-at-a-time rate sequentially and "
         f"{at16 / model_rates[16]:.0%} of its batch-16 rate at 16 clients: its gain is the model's, scaled by "
         "those two shares.",
