@@ -65,7 +65,7 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        # Batches of similar length waste little on padding; the order is restored on the way out.
+        # Texts of similar length fill packs evenly and pad little; the order is restored on the way out.
         by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
