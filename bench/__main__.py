@@ -58,12 +58,11 @@ def main() -> None:
         settings = IndexSettings()
         embedder = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
         other: Precision = "bfloat16" if embedder.precision == "float32" else "float32"
+        scaling = _batch_scalings(embedder, questions)
+        # Measured apart and then closed: a second live torch thread would slow every forward pass.
         other_embedder = SentenceTransformerEmbedder(settings.model_path, precision=other)
-        scaling = {
-            (e.precision, path): _batch_scaling(encode, questions)
-            for e in (embedder, other_embedder)
-            for path, encode in (("packed (`embed`)", e.embed), ("padded (`model.encode`)", e.model.encode))
-        }
+        scaling |= _batch_scalings(other_embedder, questions)
+        other_embedder.close()
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
         model_rates = {size: size / ms * 1000 for size, ms in scaling[(embedder.precision, "packed (`embed`)")].items()}
@@ -120,14 +119,28 @@ def _header() -> list[str]:
 
 def _floor_times(embedder: SentenceTransformerEmbedder, questions: list[str]) -> list[float]:
     """Milliseconds of the bare model.encode of one question, in-process, for each question three times."""
-    for question in questions[:5]:
-        embedder.model.encode([question])
-    times = []
-    for question in questions * 3:
+
+    def timed(question: str) -> float:
         started = time.perf_counter()
         embedder.model.encode([question])
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+        return (time.perf_counter() - started) * 1000
+
+    # On the embedder's own torch thread: a second thread running torch would slow both (index/embed.py).
+    for question in questions[:5]:
+        embedder.run(timed, question)
+    return [embedder.run(timed, question) for question in questions * 3]
+
+
+def _batch_scalings(
+    embedder: SentenceTransformerEmbedder, questions: list[str]
+) -> dict[tuple[str, str], dict[int, float]]:
+    """Batch scaling of the embedder's packed batches and of the model's own padded ones, on its torch thread."""
+    return {
+        (embedder.precision, "packed (`embed`)"): _batch_scaling(embedder.embed, questions),
+        (embedder.precision, "padded (`model.encode`)"): _batch_scaling(
+            lambda batch: embedder.run(embedder.model.encode, batch), questions
+        ),
+    }
 
 
 def _batch_scaling(encode: Callable[[list[str]], object], questions: list[str]) -> dict[int, float]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 Precision = Literal["float32", "bfloat16"]
+Result = TypeVar("Result")
 
 
 class Embedder(Protocol):
@@ -33,11 +34,32 @@ class Embedder(Protocol):
 
 
 class SentenceTransformerEmbedder:
-    """Embedder over a sentence-transformers model folder on disk."""
+    """Embedder over a sentence-transformers model folder on disk.
+
+    All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
+    starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
+    spinning between parallel regions, and every forward pass pays for waking its workers: 20-30% slower
+    here after a single probe encode on a second thread. One thread also keeps the fast tokenizer, which
+    is not safe to call from two threads at once, to itself; builds and questions take turns on it.
+    """
 
     def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:
         if not (Path(model_path) / "modules.json").is_file():
             raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
+        self.precision = precision
+        self.batch_size = batch_size
+        self._torch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="torch")
+        self.run(self._load, Path(model_path))
+
+    def run(self, work: Callable[..., Result], *args: Any) -> Result:
+        """Run `work(*args)` on the embedder's torch thread and return its result; use it for any model call."""
+        return self._torch_thread.submit(work, *args).result()
+
+    def close(self) -> None:
+        """Let the torch thread end once its queued work is done; its OpenMP pool goes with it."""
+        self._torch_thread.shutdown(wait=True)
+
+    def _load(self, model_path: Path) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -45,7 +67,6 @@ class SentenceTransformerEmbedder:
         from index.packing import packed_encoder_for
 
         transformers_logging.disable_progress_bar()
-        self.precision = precision
         try:
             self.model = SentenceTransformer(
                 str(model_path),
@@ -55,10 +76,6 @@ class SentenceTransformerEmbedder:
             )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
-        self.batch_size = batch_size
-        # A fast tokenizer is not safe to call from two threads at once ("Already borrowed"); builds and
-        # questions share the model, so their batches take turns.
-        self._lock = threading.Lock()
         self.dimension = int(self.model.get_embedding_dimension() or 0)
         self.packed = packed_encoder_for(self.model)  # None: this model's batches are padded
 
@@ -69,8 +86,7 @@ class SentenceTransformerEmbedder:
         by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
-            with self._lock:
-                vectors[rows] = self._encode([texts[i] for i in rows]).numpy()
+            vectors[rows] = self.run(self._encode, [texts[i] for i in rows]).numpy()
             if progress:
                 progress(len(rows))
         # Normalised in float32: a bfloat16 norm is off by up to half a percent.

@@ -81,5 +81,8 @@ def test_a_model_that_is_not_mean_pooled_is_padded_as_before(cls_pooled_model: P
     embedder = SentenceTransformerEmbedder(cls_pooled_model)
     assert packed_encoder_for(embedder.model) is None
     assert embedder.packed is None
-    vectors = embedder.embed(TEXTS)
-    assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+    try:
+        vectors = embedder.embed(TEXTS)
+        assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+    finally:
+        embedder.close()
