@@ -31,7 +31,8 @@ class Job:
 class Answerer:
     """Answers concurrent questions together: one forward pass embeds a whole batch, then each is composed.
 
-    All CPU work happens on the batcher's worker thread, so the event loop only does HTTP. Cache keys
+    All CPU work happens off the event loop (composition on the batcher's worker thread, the forward pass
+    on the embedder's torch thread), so the event loop only does HTTP. Cache keys
     carry the index version, so an answer is never served from a version other than the one the
     request took; the cache empties itself when a new version appears.
     """
