@@ -38,9 +38,10 @@ class SentenceTransformerEmbedder:
 
     All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
     starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
-    spinning between parallel regions, and every forward pass pays for waking its workers: 20-30% slower
-    here after a single probe encode on a second thread. One thread also keeps the fast tokenizer, which
-    is not safe to call from two threads at once, to itself; builds and questions take turns on it.
+    spinning between parallel regions, and every forward pass pays for waking its workers: a question
+    took 17-34% longer here (four runs) after a single probe encode on a second thread. One thread also
+    keeps the fast tokenizer, which is not safe to call from two threads at once, to itself; builds and
+    questions take turns on it.
     """
 
     def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:

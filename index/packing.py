@@ -80,14 +80,14 @@ def packs(sequences: Sequence[list[int]], max_tokens: int) -> Iterator[list[list
 def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS) -> PackedEncoder | None:
     """A PackedEncoder when `model` is a mean-pooled BERT whose packed vectors match its own, else None."""
     modules = list(model)
+    config = getattr(getattr(modules[0], "auto_model", None), "config", None) if modules else None
     if not (
         len(modules) >= 2
         and isinstance(modules[0], Transformer)
         and isinstance(modules[1], Pooling)
         and modules[1].pooling_mode == "mean"
         and all(isinstance(module, Normalize) for module in modules[2:])
-        and getattr(getattr(modules[0], "auto_model", None), "config", None) is not None
-        and modules[0].auto_model.config.model_type == "bert"
+        and getattr(config, "model_type", None) == "bert"
     ):
         log.info("model is not a mean-pooled BERT; questions are padded, not packed")
         return None
