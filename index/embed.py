@@ -39,7 +39,7 @@ class SentenceTransformerEmbedder:
     All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
     starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
     spinning between parallel regions, and every forward pass pays for waking its workers: a question
-    took 17-34% longer here (four runs) after a single probe encode on a second thread. One thread also
+    took 17-33% longer here (four runs) after a single probe encode on a second thread. One thread also
     keeps the fast tokenizer, which is not safe to call from two threads at once, to itself; builds and
     questions take turns on it.
     """
