@@ -64,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             watcher.cancel()
             answerer.close()
+            embedder.close()
 
     app = FastAPI(
         title="Cited answers",

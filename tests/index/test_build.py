@@ -40,16 +40,19 @@ def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones_in_t
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
     half = SentenceTransformerEmbedder(IndexSettings().model_path, precision="bfloat16")
-    texts = ["The UK and Japan signed a reciprocal access agreement.", "Cats sleep in the sun."]
-    vectors, reference = half.embed(texts), embedder.embed(texts)
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
-    assert (vectors * reference).sum(axis=1).min() > 0.99
-    assert not np.allclose(vectors, reference, atol=1e-5)
-    first = build_index(CORPUS, tmp_path, embedder, "m")
-    second = build_index(CORPUS, tmp_path, half, "m")
-    assert second.reused == 0 and second.embedded == first.embedded
-    assert load_current(tmp_path).manifest["model"]["precision"] == "bfloat16"
-    assert build_index(CORPUS, tmp_path, half, "m").embedded == 0
+    try:
+        texts = ["The UK and Japan signed a reciprocal access agreement.", "Cats sleep in the sun."]
+        vectors, reference = half.embed(texts), embedder.embed(texts)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+        assert (vectors * reference).sum(axis=1).min() > 0.99
+        assert not np.allclose(vectors, reference, atol=1e-5)
+        first = build_index(CORPUS, tmp_path, embedder, "m")
+        second = build_index(CORPUS, tmp_path, half, "m")
+        assert second.reused == 0 and second.embedded == first.embedded
+        assert load_current(tmp_path).manifest["model"]["precision"] == "bfloat16"
+        assert build_index(CORPUS, tmp_path, half, "m").embedded == 0
+    finally:
+        half.close()  # a second live torch thread would slow every later test's forward passes
 
 
 def test_a_version_built_with_another_model_is_refused(

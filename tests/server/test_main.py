@@ -8,8 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.processes import launch, our_server
-from tests.conftest import free_port
+from bench.processes import free_port, launch, our_server
 
 
 def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index: Path, tmp_path: Path) -> None:
