@@ -2,31 +2,86 @@
 
 A padded batch computes every text at the length of its longest: for a micro-batch of questions of 10
 to 27 tokens, about 40% of the work is padding. Packing drops it. sentence-transformers does the same
-on GPUs with flash attention's variable-length kernels; on a CPU a block-diagonal attention mask and
-positions that restart at each text do it, and the vectors equal the padded ones to float precision.
+on GPUs with flash attention's variable-length kernels. CPU torch has no such kernel, so here the
+layers that work token by token (the linear layers, three quarters of the time) run over the packed
+tokens, positions restart at each text, and attention alone lays the texts out one per row, padded to
+the longest, with the padding masked: attending across a whole pack under a block-diagonal mask costs
+the pack's length squared, ten times the work for sixteen questions. The vectors equal the padded
+ones to float precision.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 import torch
 from sentence_transformers import SentenceTransformer
 from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+from transformers import AttentionInterface, AttentionMaskInterface, PreTrainedModel
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+from transformers.masking_utils import sdpa_mask
 
 log = logging.getLogger(__name__)
 
-# Tokens per forward pass. Attention over a pack costs its length squared, so very long packs lose
-# what padding saved; 256–512 measured fastest for question batches and for builds alike.
-PACK_TOKENS = 512
+# Tokens per forward pass. Builds ran 8-12% faster at 2048 than at 512; 4096 gained nothing more.
+PACK_TOKENS = 2048
+# The name transformers' attention registry knows `per_text_attention` by.
+PER_TEXT_ATTENTION = "per_text_sdpa"
 # Texts of different lengths, so that a probe pack exercises the mask and the restarted positions.
 _PROBE = (
     "When was the agreement signed?",
     "Reciprocal access lets each country's forces train on the other's soil.",
     "Cooperation between the two navies grew after 2012, with joint exercises in the Pacific and visits.",
 )
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """Where each text of a pack lies: one row per text, as long as the longest text."""
+
+    tokens: torch.Tensor  # [texts, longest]: the pack position of each row's tokens (0 past the text's end)
+    real: torch.Tensor  # [texts, longest]: whether the row holds a token there
+    real_flat: torch.Tensor  # positions of the real tokens among the rows laid end to end, in pack order
+
+    @classmethod
+    def of(cls, lengths: torch.Tensor) -> TextLayout:
+        """The layout of texts of these token lengths, packed in this order."""
+        columns = torch.arange(int(lengths.max()))
+        real = columns[None, :] < lengths[:, None]
+        starts = torch.cumsum(lengths, 0) - lengths
+        tokens = torch.where(real, starts[:, None] + columns[None, :], 0)
+        return cls(tokens, real, real.reshape(-1).nonzero().squeeze(1))
+
+
+def per_text_attention(
+    module: torch.nn.Module,
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    attention_mask: torch.Tensor | None,
+    text_layout: TextLayout | None = None,
+    **kwargs: Any,
+) -> tuple[torch.Tensor, None]:
+    """Attention within each text of a pack, at the text's own length; plain sdpa when not packed."""
+    if text_layout is None:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
+
+    def rows(states: torch.Tensor) -> torch.Tensor:  # [1, heads, pack, dim] -> [texts, heads, longest, dim]
+        return states[0].transpose(0, 1)[text_layout.tokens].transpose(1, 2)
+
+    keys_of_own_text = text_layout.real[:, None, None, :]
+    output, _ = sdpa_attention_forward(module, rows(query), rows(key), rows(value), keys_of_own_text, **kwargs)
+    # [texts, longest, heads, dim] -> the real tokens, back in pack order: [1, pack, heads, dim]
+    return output.flatten(0, 1)[text_layout.real_flat].unsqueeze(0), None
+
+
+def _register_per_text_attention() -> None:
+    AttentionInterface.register(PER_TEXT_ATTENTION, per_text_attention)
+    # The model's own padded batches go through the same function and need sdpa's mask.
+    AttentionMaskInterface.register(PER_TEXT_ATTENTION, sdpa_mask)
 
 
 class PackedEncoder:
@@ -51,13 +106,14 @@ class PackedEncoder:
         owner = torch.repeat_interleave(torch.arange(len(pack)), lengths)
         input_ids = torch.tensor([token for ids in pack for token in ids]).unsqueeze(0)
         positions = torch.cat([torch.arange(int(n)) for n in lengths]).unsqueeze(0)
-        own_text_only = (owner[:, None] == owner[None, :])[None, None]
+        # A lone text needs no layout: it attends to the whole pack, which is itself.
+        layout = TextLayout.of(lengths) if len(pack) > 1 else None
         with torch.inference_mode():
             hidden = self.transformer(
                 input_ids=input_ids,
-                attention_mask=own_text_only,
                 position_ids=positions,
                 token_type_ids=torch.zeros_like(input_ids),
+                text_layout=layout,
             ).last_hidden_state[0]
         sums = torch.zeros(len(pack), hidden.shape[1]).index_add_(0, owner, hidden.float())
         return sums / lengths[:, None]
@@ -91,14 +147,19 @@ def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS
     ):
         log.info("model is not a mean-pooled BERT; questions are padded, not packed")
         return None
+    _register_per_text_attention()
+    transformer = cast(PreTrainedModel, model[0].auto_model)
+    own_attention = transformer.config._attn_implementation
+    transformer.set_attn_implementation(PER_TEXT_ATTENTION)
     encoder = PackedEncoder(model, max_tokens)
     expected = model.encode(
         list(_PROBE), convert_to_tensor=True, normalize_embeddings=True, show_progress_bar=False
     ).float()
     packed = torch.nn.functional.normalize(encoder.encode(_PROBE), dim=1)
-    # float32 agrees to 1e-7; bfloat16 to about 0.998. Text that leaks across the mask falls far below.
+    # float32 agrees to 1e-7; bfloat16 to about 0.998. Text that sees another's, or padding, falls far below.
     agreement = float((expected * packed).sum(dim=1).min())
     if agreement < 0.99:
         log.warning("packed vectors disagree with the model's own (cosine %.4f); packing is off", agreement)
+        transformer.set_attn_implementation(own_attention)
         return None
     return encoder

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from index.embed import SentenceTransformerEmbedder
-from index.packing import PackedEncoder, packed_encoder_for, packs
+from index.packing import PackedEncoder, TextLayout, packed_encoder_for, packs
 from index.settings import IndexSettings
 
 TEXTS = [
@@ -82,6 +82,26 @@ def test_a_model_that_is_not_mean_pooled_is_padded_as_before(cls_pooled_model: P
     assert packed_encoder_for(embedder.model) is None
     assert embedder.packed is None
     try:
+        vectors = embedder.embed(TEXTS)
+        assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+    finally:
+        embedder.close()
+
+
+def test_a_layout_that_lets_padding_leak_turns_packing_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Per-text attention pads each text to the longest; if the padding were not masked, the probe at
+    # load must catch it and hand the model back its own attention.
+    real_layout = TextLayout.of
+
+    def leaky(lengths: torch.Tensor) -> TextLayout:
+        layout = real_layout(lengths)
+        return TextLayout(layout.tokens, torch.ones_like(layout.real), layout.real_flat)
+
+    monkeypatch.setattr(TextLayout, "of", leaky)
+    embedder = SentenceTransformerEmbedder(IndexSettings().model_path)
+    try:
+        assert embedder.packed is None
+        assert embedder.model[0].auto_model.config._attn_implementation == "sdpa"
         vectors = embedder.embed(TEXTS)
         assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
     finally:
