@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -61,9 +60,9 @@ async def ask(
         question=answer.question,
         answered=answer.answered,
         answer=answer.answer,
-        citations=[CitationOut(**asdict(c)) for c in answer.citations],
+        citations=[CitationOut.model_validate(c) for c in answer.citations],
         reason=answer.reason,
-        related=[CitationOut(**asdict(c)) for c in answer.related],
+        related=[CitationOut.model_validate(c) for c in answer.related],
         index_version=searcher.stored.version,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )

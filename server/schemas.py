@@ -21,6 +21,8 @@ class AskRequest(BaseModel):
 class CitationOut(BaseModel):
     """A cited excerpt: the document's text[start:end] equals `excerpt` exactly."""
 
+    model_config = ConfigDict(from_attributes=True)  # read straight from index.answer.Citation
+
     n: int
     doc_id: str
     title: str
