@@ -19,8 +19,10 @@ class MicroBatcher(Generic[Item, Result]):
 
     While the worker runs a batch, new items queue up and form the next one, so under load batches
     grow by themselves. After a batch of more than one item (traffic is concurrent) the worker also
-    waits up to `max_wait_ms` for company; a lone item never waits. `process` returns one result per
-    item, in order; an exception among the results goes to that item's caller alone.
+    waits up to `max_wait_ms` for company, but no longer once as many items as that batch held have
+    come: a steady set of callers asks again all together, and waiting on after the last of them
+    only idles the worker. A lone item never waits. `process` returns one result per item, in
+    order; an exception among the results goes to that item's caller alone.
     """
 
     def __init__(
@@ -50,24 +52,27 @@ class MicroBatcher(Generic[Item, Result]):
         self._worker.join(timeout=10)
 
     def _run(self) -> None:
-        concurrent, stopping = False, False
+        last_size, stopping = 0, False
         while not stopping:
             first = self._queue.get()
             if first is None:
                 return
-            batch = self._gather(first, wait=concurrent)
+            batch = self._gather(first, expected=last_size)
             stopping = None in batch
             # Items whose callers gave up (timed out) are dropped here rather than computed for nobody.
             live = [entry for entry in batch if entry is not None and entry[1].set_running_or_notify_cancel()]
             if live:
                 self._process(live)
-            concurrent = len(live) > 1
+            last_size = len(live)
 
-    def _gather(self, first: tuple[Item, Future[Result]], wait: bool) -> list[tuple[Item, Future[Result]] | None]:
+    def _gather(
+        self, first: tuple[Item, Future[Result]], expected: int
+    ) -> list[tuple[Item, Future[Result]] | None]:
+        """`first` and what else is queued; after a concurrent batch, wait for up to `expected` in all."""
         batch: list[tuple[Item, Future[Result]] | None] = [first]
-        deadline = time.monotonic() + (self.max_wait if wait else 0.0)
+        deadline = time.monotonic() + (self.max_wait if expected > 1 else 0.0)
         while len(batch) < self.max_batch and batch[-1] is not None:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - time.monotonic() if len(batch) < expected else 0.0
             try:
                 batch.append(self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait())
             except queue.Empty:

@@ -48,6 +48,32 @@ def test_a_lone_caller_is_never_held_back_for_company() -> None:
     assert list(batcher.batch_sizes) == [1] * 5
 
 
+def test_once_as_many_as_the_last_batch_have_come_the_worker_stops_waiting() -> None:
+    batches: list[list[int]] = []
+    first_batch_may_finish = threading.Event()
+
+    def process(items: list[int]) -> list[int | BaseException]:
+        batches.append(items)
+        if len(batches) == 1:
+            first_batch_may_finish.wait(timeout=10)
+        return [2 * i for i in items]
+
+    batcher = MicroBatcher(process, max_batch=32, max_wait_ms=2000)
+    held = batcher.submit(0)
+    while not batches:
+        time.sleep(0.001)
+    queued = [batcher.submit(i) for i in range(1, 5)]  # wait behind the first batch, then go together
+    first_batch_may_finish.set()
+    assert [f.result(timeout=10) for f in [held, *queued]] == [0, 2, 4, 6, 8]
+
+    started = time.monotonic()
+    again = [batcher.submit(i) for i in range(5, 9)]  # the same four callers ask again
+    assert [f.result(timeout=10) for f in again] == [10, 12, 14, 16]
+    assert time.monotonic() - started < 1.0  # the 2 s wait for company was cut short
+    batcher.close()
+    assert [len(b) for b in batches] == [1, 4, 4]
+
+
 def test_batches_never_exceed_the_maximum() -> None:
     process = SlowDoubler()
     batcher = MicroBatcher(process, max_batch=4, max_wait_ms=5)
