@@ -65,9 +65,7 @@ class MicroBatcher(Generic[Item, Result]):
                 self._process(live)
             last_size = len(live)
 
-    def _gather(
-        self, first: tuple[Item, Future[Result]], expected: int
-    ) -> list[tuple[Item, Future[Result]] | None]:
+    def _gather(self, first: tuple[Item, Future[Result]], expected: int) -> list[tuple[Item, Future[Result]] | None]:
         """`first` and what else is queued; after a concurrent batch, wait for up to `expected` in all."""
         batch: list[tuple[Item, Future[Result]] | None] = [first]
         deadline = time.monotonic() + (self.max_wait if expected > 1 else 0.0)
