@@ -5,9 +5,9 @@ to 27 tokens, about 40% of the work is padding. Packing drops it. sentence-trans
 on GPUs with flash attention's variable-length kernels. CPU torch has no such kernel, so here the
 layers that work token by token (the linear layers, three quarters of the time) run over the packed
 tokens, positions restart at each text, and attention alone lays the texts out one per row, padded to
-the longest, with the padding masked: attending across a whole pack under a block-diagonal mask costs
-the pack's length squared, ten times the work for sixteen questions. The vectors equal the padded
-ones to float precision.
+the longest, with the padding masked. Attending across a whole pack under a block-diagonal mask costs
+the pack's length squared: seven times the work, for sixteen questions of 10 to 27 tokens. The
+vectors equal the padded ones to float precision.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 PACK_TOKENS = 2048
 # The name transformers' attention registry knows `per_text_attention` by.
 PER_TEXT_ATTENTION = "per_text_sdpa"
-# Texts of different lengths, so that a probe pack exercises the mask and the restarted positions.
+# Texts of different lengths, so that a probe pack exercises the padded rows and the restarted positions.
 _PROBE = (
     "When was the agreement signed?",
     "Reciprocal access lets each country's forces train on the other's soil.",
