@@ -88,7 +88,7 @@ class PackedEncoder:
     """Mean-pooled sentence vectors from a BERT model, computed over packed, unpadded token sequences."""
 
     def __init__(self, model: SentenceTransformer, max_tokens: int = PACK_TOKENS) -> None:
-        self.transformer = cast(torch.nn.Module, model[0].auto_model)
+        self.transformer = cast(PreTrainedModel, model[0].auto_model)
         self.tokenizer = model.tokenizer
         self.max_length = model.max_seq_length
         self.lower_case = bool(getattr(model[0], "do_lower_case", False))
@@ -148,10 +148,9 @@ def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS
         log.info("model is not a mean-pooled BERT; questions are padded, not packed")
         return None
     _register_per_text_attention()
-    transformer = cast(PreTrainedModel, model[0].auto_model)
-    own_attention = transformer.config._attn_implementation
-    transformer.set_attn_implementation(PER_TEXT_ATTENTION)
     encoder = PackedEncoder(model, max_tokens)
+    own_attention = encoder.transformer.config._attn_implementation
+    encoder.transformer.set_attn_implementation(PER_TEXT_ATTENTION)
     expected = model.encode(
         list(_PROBE), convert_to_tensor=True, normalize_embeddings=True, show_progress_bar=False
     ).float()
@@ -160,6 +159,6 @@ def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS
     agreement = float((expected * packed).sum(dim=1).min())
     if agreement < 0.99:
         log.warning("packed vectors disagree with the model's own (cosine %.4f); packing is off", agreement)
-        transformer.set_attn_implementation(own_attention)
+        encoder.transformer.set_attn_implementation(own_attention)
         return None
     return encoder

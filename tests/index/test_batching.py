@@ -50,18 +50,18 @@ def test_a_lone_caller_is_never_held_back_for_company() -> None:
 
 def test_once_as_many_as_the_last_batch_have_come_the_worker_stops_waiting() -> None:
     batches: list[list[int]] = []
-    first_batch_may_finish = threading.Event()
+    first_batch_started, first_batch_may_finish = threading.Event(), threading.Event()
 
     def process(items: list[int]) -> list[int | BaseException]:
         batches.append(items)
         if len(batches) == 1:
+            first_batch_started.set()
             first_batch_may_finish.wait(timeout=10)
         return [2 * i for i in items]
 
     batcher = MicroBatcher(process, max_batch=32, max_wait_ms=2000)
     held = batcher.submit(0)
-    while not batches:
-        time.sleep(0.001)
+    assert first_batch_started.wait(timeout=10)
     queued = [batcher.submit(i) for i in range(1, 5)]  # wait behind the first batch, then go together
     first_batch_may_finish.set()
     assert [f.result(timeout=10) for f in [held, *queued]] == [0, 2, 4, 6, 8]
