@@ -29,5 +29,9 @@ class BuildInProgressError(IndexError_):
     """Another build of the same index folder is running."""
 
 
+class BuildCancelledError(IndexError_):
+    """A build was asked to stop before it wrote its version; nothing of it is live or half-written."""
+
+
 class ModelMismatchError(IndexError_):
     """An index was built with another embedding model than the one configured."""

@@ -28,6 +28,8 @@ from server.settings import Settings
 from server.state import IndexHolder
 
 log = logging.getLogger("server")
+# How long shutdown waits for a running build to stop: it stops after the batch it is embedding.
+BUILD_STOP_TIMEOUT_S = 30.0
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -52,17 +54,19 @@ def create_app(settings: Settings) -> FastAPI:
         def record_build(job: BuildJob) -> None:
             metrics.builds.labels(job.state).observe((job.finished_at or job.started_at) - job.started_at)
 
+        rebuilder = Rebuilder(holder, on_finished=record_build)
         try:
             yield {
                 "holder": holder,
                 "settings": settings,
-                "rebuilder": Rebuilder(holder, on_finished=record_build),
+                "rebuilder": rebuilder,
                 "answerer": answerer,
                 "rate_limiter": RateLimiter(settings.rate_limit_per_minute),
                 "metrics": metrics,
             }
         finally:
             watcher.cancel()
+            rebuilder.stop(BUILD_STOP_TIMEOUT_S)
             answerer.close()
             embedder.close()
 

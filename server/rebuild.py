@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from index.build import build_index
-from index.errors import BuildInProgressError, IndexError_
+from index.errors import BuildCancelledError, BuildInProgressError, IndexError_
 from server.state import IndexHolder
 
 log = logging.getLogger("server")
@@ -22,7 +22,7 @@ class BuildJob:
     """The state of one rebuild."""
 
     job_id: str
-    state: str  # running, succeeded or failed
+    state: str  # running, succeeded, failed or cancelled
     started_at: float
     finished_at: float | None = None
     error: str = ""
@@ -44,6 +44,8 @@ class Rebuilder:
         self.on_finished = on_finished
         self.last: BuildJob | None = None
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> BuildJob:
         """Start a build in the background, or raise BuildInProgressError if one is running."""
@@ -52,8 +54,24 @@ class Rebuilder:
                 raise BuildInProgressError(f"build {self.last.job_id} is still running")
             job = BuildJob(job_id=uuid.uuid4().hex[:12], state="running", started_at=time.time())
             self.last = job
-        threading.Thread(target=self._run, args=(job,), name=f"build-{job.job_id}", daemon=True).start()
+            self._thread = threading.Thread(target=self._run, args=(job,), name=f"build-{job.job_id}", daemon=True)
+            self._thread.start()
         return job
+
+    def stop(self, timeout_s: float) -> None:
+        """Stop a running build after its current batch, and wait up to `timeout_s` for it to end.
+
+        The server calls this before it closes the model, which a build still embedding would
+        otherwise find gone mid-batch, and fail with a traceback.
+        """
+        self._stopping.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _stop_if_asked(self, _embedded: int) -> None:
+        if self._stopping.is_set():
+            raise BuildCancelledError("the server shut down during the build; the live index is unchanged")
 
     def _run(self, job: BuildJob) -> None:
         settings = self.holder.settings
@@ -63,6 +81,7 @@ class Rebuilder:
                 settings.index_dir,
                 self.holder.embedder,
                 settings.model_name,
+                on_progress=self._stop_if_asked,
                 index_type=settings.index_type,
             )
             job.version, job.embedded, job.reused, job.seconds = (
@@ -73,6 +92,9 @@ class Rebuilder:
             )
             self.holder.refresh()
             job.state = "succeeded"
+        except BuildCancelledError as exc:
+            job.state, job.error = "cancelled", str(exc)
+            log.warning("build %s cancelled: %s", job.job_id, exc)
         except IndexError_ as exc:
             job.state, job.error = "failed", str(exc)
             log.error("build %s failed: %s", job.job_id, exc)

@@ -18,6 +18,7 @@ import pytest
 from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.settings import PROJECT_ROOT
+from index.store import load_current
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import serve
@@ -186,3 +187,27 @@ def test_a_second_rebuild_while_one_runs_is_409(live_index: tuple[str, Path, Pat
         second = http.post("/index/rebuild", headers=auth)
         assert second.status_code == 409 and "already running" in second.json()["detail"]
         wait_for(lambda: http.get("/index").json()["build"]["state"] != "running")
+
+
+def test_shutting_down_during_a_rebuild_cancels_it_and_keeps_the_live_index(
+    corpus_copy: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "idx"
+    build_index(corpus_copy, index_dir, embedder, "all-MiniLM-L6-v2")
+    live = load_current(index_dir).version
+    # Twenty retellings of the essay: about two thousand texts no cache holds, seconds of embedding.
+    essay = next(corpus_copy.glob("*.txt")).read_text(encoding="utf-8")
+    (corpus_copy / "retellings.txt").write_text(
+        "\n\n".join(f"Telling {n}. " + essay.replace(". ", f". In telling {n}, ") for n in range(20)),
+        encoding="utf-8",
+    )
+    settings = Settings(corpus_dir=corpus_copy, index_dir=index_dir, admin_token=TOKEN)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, logger="server"), serve(create_app(settings)) as url:
+        started = httpx.post(f"{url}/index/rebuild", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+        assert started.status_code == 202
+    # The build stopped after its batch in flight; before, it found the model closed and failed.
+    build_lines = [r for r in caplog.records if r.getMessage().startswith("build ")]
+    assert [r.levelno for r in build_lines] == [logging.WARNING], [r.getMessage() for r in build_lines]
+    assert "cancelled" in build_lines[0].getMessage() and build_lines[0].exc_info is None
+    assert load_current(index_dir).version == live
+    assert not list((index_dir / "versions").glob(".building-*"))
