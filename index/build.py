@@ -113,10 +113,18 @@ def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
 
 
 def check_model(stored: StoredIndex, embedder: Embedder, model_name: str) -> None:
-    """Refuse an index whose vectors come from another model than the configured one."""
+    """Refuse an index whose vectors come from another model, or precision, than the configured one."""
     model = stored.manifest["model"]
     if model["name"] != model_name or model["dimension"] != embedder.dimension:
         raise ModelMismatchError(
             f"index {stored.version} was built with {model['name']}/{model['dimension']}, "
             f"the configured model is {model_name}/{embedder.dimension}: rebuild the index"
+        )
+    # Questions embedded in one precision and sentences in the other score slightly apart, and an
+    # answer would then depend on which precision built the index.
+    built_in = model.get("precision", "float32")  # manifests from before precision was recorded
+    if built_in != embedder.precision:
+        raise ModelMismatchError(
+            f"index {stored.version} was embedded in {built_in}, the model runs in {embedder.precision}: "
+            f"rebuild the index, or set QA_MODEL_PRECISION={built_in}"
         )

@@ -36,7 +36,7 @@ def test_vectors_are_the_real_model_embeddings(essay_index: Path, embedder: Sent
     assert np.allclose(stored.vectors.reconstruct(5), expected, atol=1e-5)
 
 
-def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones_in_the_cache(
+def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
     half = SentenceTransformerEmbedder(IndexSettings().model_path, precision="bfloat16")
@@ -51,6 +51,8 @@ def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones_in_t
         assert second.reused == 0 and second.embedded == first.embedded
         assert load_current(tmp_path).manifest["model"]["precision"] == "bfloat16"
         assert build_index(CORPUS, tmp_path, half, "m").embedded == 0
+        with pytest.raises(ModelMismatchError, match="embedded in bfloat16, the model runs in float32"):
+            validate_version(current_version_path(tmp_path), embedder, "m")
     finally:
         half.close()  # a second live torch thread would slow every later test's forward passes
 
