@@ -132,12 +132,9 @@ def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[H
     """The evidence for and against answering from `chosen`."""
     contexts = [searcher.stored.context(h.sentence) for h in chosen]
     context_terms = frozenset().union(*(searcher.context_terms[h.row] for h in chosen))
-    weights = {t: searcher.idf(t) for t in profile.terms}
-    total = sum(weights.values())
-    coverage = sum(w for t, w in weights.items() if t in context_terms) / total if total else 1.0
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),
-        coverage=coverage,
+        coverage=searcher.coverage(searcher.term_weights(profile.terms), context_terms),
         missing_numbers=tuple(n for n in profile.numbers if not any(n in c for c in contexts)),
         holds_type=any(_holds_type(searcher, profile, h) for h in chosen),
     )

@@ -93,6 +93,35 @@ def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
     assert lexical_only.lexical == 1.0 and dense_only.lexical == 0.0
 
 
+def test_a_sentence_whose_context_holds_the_questions_terms_outranks_one_that_shares_a_word(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        "Dr Anna Reiter joined the Lund observatory in 1988. Her survey of variable stars took twelve years.\n\n"
+        "The observatory's director in 1988 was a specialist in solar physics who studied sunspots for decades.\n\n"
+        "The telescope dome was rebuilt later.",
+    )
+    ranked = [
+        searcher.stored.text(h.sentence) for h in searcher.search("Who surveyed variable stars at the observatory?")
+    ]
+    # Reiter's sentence names no star, but its context window holds every term of the question;
+    # the director's shares "observatory" and the topic. Without term coverage the director came first.
+    reiter = ranked.index("Dr Anna Reiter joined the Lund observatory in 1988.")
+    director = next(i for i, text in enumerate(ranked) if text.startswith("The observatory's director"))
+    assert reiter < director
+
+
+def test_term_coverage_weighs_rare_question_terms_most(searcher: Searcher) -> None:
+    jnaam, japan = content_terms("JNAAM")[0], content_terms("Japan")[0]
+    weights = searcher.term_weights([jnaam, japan, jnaam])
+    assert weights[jnaam] > weights[japan] > 0
+    assert searcher.coverage(weights, frozenset({jnaam})) > 0.5 > searcher.coverage(weights, frozenset({japan}))
+    assert searcher.coverage(weights, frozenset(weights)) == 1.0
+    assert searcher.coverage({}, frozenset({japan})) == 1.0  # a question without terms is not held against
+
+
 def test_a_passage_that_adds_detail_to_a_shown_one_is_not_dropped_as_a_duplicate(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
