@@ -1,8 +1,8 @@
-"""Score answers on SQuAD dev questions outside the eval sample, for a range of one search weight.
+"""Score answers on SQuAD dev questions outside the eval sample, for a range of one weight.
 
 Weights are chosen here, never on the eval sample that `index eval --squad` reports:
 
-    .venv/bin/python -m bench.heldout TERM_COVERAGE_WEIGHT 0 0.2 0.3 0.4 0.5
+    .venv/bin/python -m bench.heldout search.TERM_COVERAGE_WEIGHT 0 0.2 0.3 0.4 0.5
 
 The SQuAD index is the one `index eval --squad` builds (data/squad/index).
 """
@@ -13,8 +13,8 @@ import argparse
 import random
 from pathlib import Path
 
+import index.answer
 import index.search
-from index.answer import answer_question
 from index.embed import SentenceTransformerEmbedder
 from index.evaluate import Question, Scores, read_squad, sample
 from index.settings import PROJECT_ROOT, IndexSettings
@@ -32,15 +32,17 @@ def held_out(questions: list[Question], size: int, seed: int) -> list[Question]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.heldout", description=__doc__)
-    parser.add_argument("weight", help="a module-level weight of index/search.py, e.g. TERM_COVERAGE_WEIGHT")
+    parser.add_argument("weight", help="a float constant of index/search.py or answer.py, e.g. search.LEXICAL_WEIGHT")
     parser.add_argument("values", type=float, nargs="+")
     parser.add_argument("--squad", type=Path, default=PROJECT_ROOT.parent / "shared/eval/squad-dev-v1.1.json")
     parser.add_argument("--index", type=Path, default=PROJECT_ROOT / "data/squad/index")
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    if not isinstance(getattr(index.search, args.weight, None), float):
-        parser.error(f"index/search.py has no float constant {args.weight}")
+    module_name, _, name = args.weight.partition(".")
+    module = {"search": index.search, "answer": index.answer}.get(module_name)
+    if module is None or not isinstance(getattr(module, name, None), float):
+        parser.error(f"no float constant {args.weight} in index/search.py or index/answer.py")
 
     settings = IndexSettings()
     embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
@@ -49,10 +51,10 @@ def main() -> None:
     vectors = embedder.embed([q.question for q in questions])  # as /ask's batcher passes them
     print(f"{len(questions)} held-out questions, seed {args.seed}")
     for value in args.values:
-        setattr(index.search, args.weight, value)
+        setattr(module, name, value)
         scores = Scores()
         for gold, vector in zip(questions, vectors, strict=True):
-            answer = answer_question(searcher, gold.question, vector=vector)
+            answer = index.answer.answer_question(searcher, gold.question, vector=vector)
             shown = [f"{c.excerpt}\n{c.context}" for c in [*answer.citations, *answer.related]]
             scores.add(gold, answer.answered, answer.answer, shown)
         figures = {k: v for k, v in scores.summary().items() if v is not None}
