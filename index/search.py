@@ -6,7 +6,7 @@ words around it too.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -56,6 +56,11 @@ class Searcher:
         self.bm25_sentences = _bm25(sentence_tokens)
         self.bm25_contexts = _bm25(context_tokens)
         self.document_frequency = Counter(term for terms in self.context_terms for term in terms)
+        rows_of: defaultdict[str, list[int]] = defaultdict(list)
+        for row, terms in enumerate(self.context_terms):
+            for term in terms:
+                rows_of[term].append(row)
+        self.context_rows = {term: np.array(rows, dtype=np.int64) for term, rows in rows_of.items()}
 
     def idf(self, term: str) -> float:
         """Inverse frequency of a stemmed term over context windows; unseen terms weigh most."""
@@ -86,8 +91,7 @@ class Searcher:
         dense_sentence = self.matrix[candidates] @ query
         dense_context = self.matrix[candidates + self.size] @ query
         dense = DENSE_SENTENCE_WEIGHT * dense_sentence + (1 - DENSE_SENTENCE_WEIGHT) * dense_context
-        weights = self.term_weights(terms)
-        coverage = np.array([self.coverage(weights, self.context_terms[row]) for row in candidates])
+        coverage = self._context_coverage(self.term_weights(terms))[candidates]
         score = dense + LEXICAL_WEIGHT * lexical[candidates] + TERM_COVERAGE_WEIGHT * coverage
         order = np.argsort(-score)[:limit]
         return [
@@ -101,6 +105,17 @@ class Searcher:
             )
             for i in order
         ]
+
+    def _context_coverage(self, weights: dict[str, float]) -> np.ndarray:
+        """`coverage` of every context window at once, from the rows each term occurs in."""
+        total = sum(weights.values())
+        if not total:
+            return np.ones(self.size, dtype=np.float32)
+        covered = np.zeros(self.size, dtype=np.float32)
+        for term, weight in weights.items():
+            if term in self.context_rows:
+                covered[self.context_rows[term]] += weight
+        return covered / total
 
     def _lexical(self, terms: list[str]) -> np.ndarray:
         if not terms:
