@@ -1,4 +1,4 @@
-"""Hybrid sentence search: dense (FAISS) and lexical (BM25) scores fused per sentence.
+"""Hybrid sentence search: dense (FAISS) and lexical (BM25) scores and term coverage fused per sentence.
 
 Each sentence is searchable by itself and by its context window, so a sentence is found by the
 words around it too.
