@@ -16,7 +16,7 @@ from pathlib import Path
 import index.answer
 import index.search
 from index.embed import SentenceTransformerEmbedder
-from index.evaluate import Question, Scores, read_squad, sample
+from index.evaluate import Question, Scores, read_squad, sample, shown_evidence
 from index.settings import PROJECT_ROOT, IndexSettings
 from index.store import load_current
 
@@ -55,8 +55,7 @@ def main() -> None:
         scores = Scores()
         for gold, vector in zip(questions, vectors, strict=True):
             answer = index.answer.answer_question(searcher, gold.question, vector=vector)
-            shown = [f"{c.excerpt}\n{c.context}" for c in [*answer.citations, *answer.related]]
-            scores.add(gold, answer.answered, answer.answer, shown)
+            scores.add(gold, answer.answered, answer.answer, shown_evidence(answer))
         figures = {k: v for k, v in scores.summary().items() if v is not None}
         print(f"{args.weight}={value:g}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
     embedder.close()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.answer import answer_question
+from index.answer import Answer, answer_question
 from index.baseline import BaselinePipeline
 from index.search import Searcher
 
@@ -80,6 +80,11 @@ def contains_gold(texts: Iterable[str], answers: Iterable[str]) -> bool:
     return any(normalize(a) in t for a in answers for t in folded)
 
 
+def shown_evidence(answer: Answer) -> list[str]:
+    """What a reader sees of each cited and related passage, in order: its excerpt and its context."""
+    return [f"{c.excerpt}\n{c.context}" for c in [*answer.citations, *answer.related]]
+
+
 def read_jsonl(path: Path) -> list[Question]:
     """Questions in the essay-dev.jsonl format."""
     questions = []
@@ -132,12 +137,7 @@ def evaluate(
     ours, theirs = Scores(), Scores()
     for gold in questions:
         answer = answer_question(searcher, gold.question, top_k=top_k)
-        ours.add(
-            gold,
-            answer.answered,
-            answer.answer,
-            [f"{c.excerpt}\n{c.context}" for c in [*answer.citations, *answer.related]],
-        )
+        ours.add(gold, answer.answered, answer.answer, shown_evidence(answer))
         chunks = baseline.retrieve(gold.question)
         theirs.add(gold, True, chunks[0] if chunks else "", chunks)
     return {"ours": ours.summary(), "baseline": theirs.summary()}

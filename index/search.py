@@ -6,7 +6,7 @@ words around it too.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -55,7 +55,7 @@ class Searcher:
         self.context_terms = [frozenset(tokens) for tokens in context_tokens]
         self.bm25_sentences = _bm25(sentence_tokens)
         self.bm25_contexts = _bm25(context_tokens)
-        self.document_frequency = Counter(term for terms in self.context_terms for term in terms)
+        # The context windows each term occurs in: its document frequency, and coverage at a glance.
         rows_of: defaultdict[str, list[int]] = defaultdict(list)
         for row, terms in enumerate(self.context_terms):
             for term in terms:
@@ -64,7 +64,8 @@ class Searcher:
 
     def idf(self, term: str) -> float:
         """Inverse frequency of a stemmed term over context windows; unseen terms weigh most."""
-        return float(np.log((self.size + 1) / (self.document_frequency.get(term, 0) + 0.5)))
+        frequency = len(self.context_rows[term]) if term in self.context_rows else 0
+        return float(np.log((self.size + 1) / (frequency + 0.5)))
 
     def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
         """The IDF weight of each distinct question term."""
