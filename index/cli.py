@@ -129,12 +129,13 @@ def _evaluate_squad(
     top_k: int,
 ) -> None:
     from index.evaluate import read_squad, sample, write_squad_corpus
-    from index.store import current_version_path
+    from index.store import current_version_path, ingestion_outdated, read_manifest
 
     documents, questions = read_squad(squad)
     corpus_dir, index_dir = work / "corpus", work / "index"
     write_squad_corpus(documents, corpus_dir)
-    if not (index_dir / "current").exists() or _stale(corpus_dir, current_version_path(index_dir)):
+    current = current_version_path(index_dir) if (index_dir / "current").exists() else None
+    if current is None or _stale(corpus_dir, current) or ingestion_outdated(read_manifest(current)):
         console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
         build_index(corpus_dir, index_dir, embedder, settings.model_name, index_type=settings.index_type)
     chosen = sample(questions, size, seed)

@@ -15,6 +15,9 @@ from index.repair import clean_text
 log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
+# Raised whenever cleaning changes the text a corpus yields, so an index built before is known stale.
+# 2: ligatures are re-inserted only where the document shows them lost.
+INGESTION_VERSION = 2
 
 
 @dataclass(frozen=True)

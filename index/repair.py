@@ -8,7 +8,10 @@ Three kinds of damage are repaired, all generically:
 
 Ligature repair is a small noisy-channel decision per run of words: every way of re-inserting a
 ligature is scored with a unigram language model (wordfreq), and a change is kept only when it is
-far more likely than the text as it stands.
+far more likely than the text as it stands. The channel itself is read from each document: a
+ligature is re-inserted only where the document shows it lost, proposed as a repair more often than
+it is found intact in known words. Clean text, with its foreign names, initials and symbols ("Van
+Gend en Loos", "U.S.", "de la"), is then left as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
@@ -35,8 +42,6 @@ SHORT_WORDS = frozenset(
 # An object pronoun never follows an article or possessive ("the me and resource" is "the time ...").
 DETERMINERS = frozenset("a an the this that these those its his her their our your my every each".split())
 OBJECT_PRONOUNS = frozenset("me us him them".split())
-# Two glyphs lost side by side ("artificial" -> "ar cial") leave one gap.
-LIGATURE_PAIRS = tuple(a + b for a in LIGATURES for b in LIGATURES)
 
 
 def _implausible_as_is(word: str, previous: tuple[str, ...], following: str) -> bool:
@@ -123,29 +128,36 @@ def _is_repairable(token: str) -> bool:
 
 
 def _candidates(
-    tokens: list[str], previous: tuple[str, ...], following: str, prefixable: bool, suffixable: bool
-) -> list[tuple[str, float, bool]]:
-    """Every way to read `tokens` as one word: (word, log10 probability, changed).
+    tokens: list[str],
+    previous: tuple[str, ...],
+    following: str,
+    prefixable: bool,
+    suffixable: bool,
+    ligatures: tuple[str, ...],
+) -> list[tuple[str, float, tuple[str, ...]]]:
+    """Every way to read `tokens` as one word: (word, log10 probability, ligatures re-inserted).
 
     A changed reading must be a known word: re-inserting letters never makes a new one.
     """
-    out: list[tuple[str, float, bool]] = []
+    out: list[tuple[str, float, tuple[str, ...]]] = []
     if len(tokens) == 1:
         word = tokens[0].lower()
         as_is = word_log10(word, part_of_compound=not (prefixable and suffixable))
         if _implausible_as_is(word, previous, following):
             as_is = UNKNOWN_LOG10
-        out.append((tokens[0], as_is, False))
-        for lig in LIGATURES:
+        out.append((tokens[0], as_is, ()))
+        for lig in ligatures:
             if prefixable:
-                out.append((_cased(lig + word, tokens[0]), word_log10(lig + word), True))
+                out.append((_cased(lig + word, tokens[0]), word_log10(lig + word), (lig,)))
             if suffixable:
-                out.append((tokens[0] + lig, word_log10(word + lig), True))
+                out.append((tokens[0] + lig, word_log10(word + lig), (lig,)))
         return out
-    gaps = LIGATURES + LIGATURE_PAIRS if len(tokens) == 2 else LIGATURES
-    for ligs in product(gaps, repeat=len(tokens) - 1):
-        text = tokens[0] + "".join(lig + tok for lig, tok in zip(ligs, tokens[1:], strict=True))
-        out.append((text, word_log10(text.lower()), True))
+    gaps: list[tuple[str, ...]] = [(lig,) for lig in ligatures]
+    if len(tokens) == 2:  # two glyphs lost side by side ("artificial" -> "ar cial") leave one gap
+        gaps += [(a, b) for a in ligatures for b in ligatures]
+    for fills in product(gaps, repeat=len(tokens) - 1):
+        text = tokens[0] + "".join("".join(fill) + tok for fill, tok in zip(fills, tokens[1:], strict=True))
+        out.append((text, word_log10(text.lower()), tuple(lig for fill in fills for lig in fill)))
     return out
 
 
@@ -153,14 +165,25 @@ def _cased(word: str, like: str) -> str:
     return word.capitalize() if like[:1].isupper() else word
 
 
-def _best_reading(tokens: list[str], previous: tuple[str, ...], glued_left: bool, glued_right: bool) -> list[str]:
+@dataclass(frozen=True)
+class _Reading:
+    """The chosen words for a run of tokens, and the ligatures re-inserted to make them."""
+
+    words: list[str]
+    inserted: tuple[str, ...]
+    joined: tuple[str, ...]  # those that joined split words: the evidence that a ligature was lost
+
+
+def _best_reading(
+    tokens: list[str], previous: tuple[str, ...], glued_left: bool, glued_right: bool, ligatures: tuple[str, ...]
+) -> _Reading:
     """Choose the most likely reading of a run of space-separated words (dynamic programming).
 
     A run glued to the text before or after it (an apostrophe, a hyphen) takes no ligature on that edge.
     """
     n = len(tokens)
-    start_state: list[tuple[float, list[str]]] = [(0.0, [])]
-    best = start_state + [(float("-inf"), [])] * n
+    empty = _Reading([], (), ())
+    best: list[tuple[float, _Reading]] = [(0.0, empty)] + [(float("-inf"), empty)] * n
     for end in range(1, n + 1):
         for size in range(1, min(MAX_WORDS_JOINED, end) + 1):
             start = end - size
@@ -169,15 +192,16 @@ def _best_reading(tokens: list[str], previous: tuple[str, ...], glued_left: bool
                 continue
             before = (*previous, *(t.lower() for t in tokens[:start]))[-2:]
             after = tokens[end].lower() if end < n else ""
-            score0, words0 = best[start]
+            score0, reading0 = best[start]
             prefixable = size == 1 and not (start == 0 and glued_left)
             suffixable = size == 1 and not (end == n and glued_right)
-            for word, log10p, changed in _candidates(group, before, after, prefixable, suffixable):
-                if changed and (log10p <= UNKNOWN_LOG10 or not _is_repairable(group[0])):
+            for word, log10p, inserted in _candidates(group, before, after, prefixable, suffixable, ligatures):
+                if inserted and (log10p <= UNKNOWN_LOG10 or not _is_repairable(group[0])):
                     continue
-                score = score0 + log10p + WORD_BONUS - (CHANGE_PENALTY if changed else 0.0)
+                score = score0 + log10p + WORD_BONUS - (CHANGE_PENALTY if inserted else 0.0)
                 if score > best[end][0]:
-                    best[end] = (score, [*words0, word])
+                    joined = reading0.joined + (inserted if size > 1 else ())
+                    best[end] = (score, _Reading([*reading0.words, word], reading0.inserted + inserted, joined))
     return best[n][1]
 
 
@@ -185,26 +209,68 @@ _GLUE = re.compile(r"[-'’\w]")
 _RUN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 
 
-def repair_ligatures(paragraph: str) -> str:
-    """Re-insert ligatures lost in extraction, where the repaired words are far more likely."""
-    pieces = []
+def repair_ligatures(paragraph: str, lost: AbstractSet[str] | None = None) -> str:
+    """Re-insert the `lost` ligatures (by default, those the paragraph itself shows lost) where far more likely."""
+    if lost is None:
+        lost = lost_ligatures([paragraph])
+    return _repair(paragraph, tuple(lig for lig in LIGATURES if lig in lost))[0]
+
+
+def lost_ligatures(paragraphs: Iterable[str]) -> frozenset[str]:
+    """The ligatures a text's extraction dropped: they join split words more often than they occur intact.
+
+    Only a joined word counts as evidence: a word split in two ("wri en") is the mark of a lost glyph,
+    while a short token missing an edge could as well be a name, an initial or an abbreviation.
+    """
+    texts = list(paragraphs)
+    return _lost([_repair(text, LIGATURES)[1] for text in texts], texts)
+
+
+def _lost(readings: list[_Reading], texts: list[str]) -> frozenset[str]:
+    joined = Counter(lig for reading in readings for lig in reading.joined)
+    frequencies = _english_frequencies()
+    intact: Counter[str] = Counter()
+    for text in texts:
+        for word in _WORD.findall(text):
+            folded = word.lower()
+            if len(folded) > 2 and folded in frequencies:
+                intact.update(lig for lig in LIGATURES if lig in folded)
+    return frozenset(lig for lig in LIGATURES if joined[lig] > intact[lig])
+
+
+def _repair(paragraph: str, ligatures: tuple[str, ...]) -> tuple[str, _Reading]:
+    """The paragraph with the most likely reading of each run of words, and what that re-inserted."""
+    pieces: list[str] = []
+    inserted: list[str] = []
+    joined: list[str] = []
     last = 0
-    for match in _RUN.finditer(paragraph):
+    for match in _RUN.finditer(paragraph) if ligatures else ():
         tokens = match.group().split(" ")
+        pieces.append(paragraph[last : match.start()])
+        last = match.end()
+        if len(tokens) == 1:
+            pieces.append(match.group())
+            continue
         previous = tuple(w.lower() for w in _WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])[-2:])
         glued_left = match.start() > 0 and not paragraph[match.start() - 1].isspace()
         glued_right = match.end() < len(paragraph) and _GLUE.match(paragraph, match.end()) is not None
-        pieces.append(paragraph[last : match.start()])
-        if len(tokens) > 1:
-            pieces.append(" ".join(_best_reading(tokens, previous, glued_left, glued_right)))
-        else:
-            pieces.append(match.group())
-        last = match.end()
+        reading = _best_reading(tokens, previous, glued_left, glued_right, ligatures)
+        pieces.append(" ".join(reading.words))
+        inserted.extend(reading.inserted)
+        joined.extend(reading.joined)
     pieces.append(paragraph[last:])
-    return "".join(pieces)
+    return "".join(pieces), _Reading([], tuple(inserted), tuple(joined))
 
 
 def clean_text(raw: str) -> str:
     """Turn raw extracted text into canonical document text: paragraphs separated by blank lines."""
     paragraphs = split_paragraphs(normalize_characters(raw))
-    return "\n\n".join(repair_ligatures(p) for p in paragraphs)
+    # One pass proposes repairs with every ligature; the document's own counts say which were lost.
+    first = [_repair(p, LIGATURES) for p in paragraphs]
+    lost = _lost([reading for _, reading in first], paragraphs)
+    if all(set(reading.inserted) <= lost for _, reading in first):
+        repaired = [text for text, _ in first]
+    else:
+        ligatures = tuple(lig for lig in LIGATURES if lig in lost)
+        repaired = [_repair(p, ligatures)[0] for p in paragraphs]
+    return "\n\n".join(repaired)

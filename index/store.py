@@ -25,7 +25,7 @@ from typing import Any, Literal
 import faiss
 import numpy as np
 
-from index.corpus import Document
+from index.corpus import INGESTION_VERSION, Document
 from index.errors import CorruptIndexError, IndexNotFoundError
 from index.segment import Sentence
 
@@ -49,6 +49,11 @@ class StoredIndex:
     documents: dict[str, Document]
     sentences: list[Sentence]
     vectors: faiss.Index
+
+    @property
+    def ingestion_outdated(self) -> bool:
+        """Whether an older ingestion cleaned its text; a rebuild applies the current cleaning."""
+        return ingestion_outdated(self.manifest)
 
     def text(self, sentence: Sentence) -> str:
         """The exact text of a sentence."""
@@ -96,6 +101,7 @@ def write_version(
             "version": version,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "model": model,
+            "ingestion": INGESTION_VERSION,
             "counts": {
                 "documents": len(documents),
                 "sentences": len(sentences),
@@ -158,6 +164,20 @@ def current_version_path(index_dir: Path) -> Path:
     if not link.exists():
         raise IndexNotFoundError(f"no index at {index_dir}: build one with `python -m index build`")
     return link.resolve()
+
+
+def ingestion_outdated(manifest: dict[str, Any]) -> bool:
+    """Whether a manifest's text came from an older ingestion than this code's (unrecorded: the first)."""
+    return int(manifest.get("ingestion", 1)) < INGESTION_VERSION
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a version folder, unchecked."""
+    try:
+        manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorruptIndexError(f"index {path.name}: manifest cannot be read: {exc}") from exc
+    return manifest
 
 
 def load_version(path: Path, verify: bool = True) -> StoredIndex:

@@ -57,6 +57,8 @@ class IndexHolder:
                 return False
             self.searcher, self.loaded_path, self.problem = searcher, target, ""
             log.info("serving index %s", stored.version)
+            if stored.ingestion_outdated:
+                log.warning("index %s was cleaned by an older ingestion: rebuild it to apply the current one", target)
             return True
 
     def _refuse(self, target: Path | None, reason: str) -> None:

@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 
 from index.baseline import CHUNK_OVERLAP, CHUNK_SIZE, split_text
 from index.cli import app
+from index.corpus import INGESTION_VERSION
 from index.evaluate import Scores, contains_gold, normalize, read_squad, sample
+from index.store import current_version_path
 from tests.conftest import CORPUS
 
 runner = CliRunner()
@@ -70,11 +72,19 @@ def test_eval_command_on_a_small_sample(essay_index: Path, tmp_path: Path) -> No
 def test_eval_command_on_squad(tmp_path: Path) -> None:
     path = tmp_path / "squad.json"
     path.write_text(json.dumps(_tiny_squad()), encoding="utf-8")
-    result = runner.invoke(
-        app, ["eval", "--squad", str(path), "--squad-index", str(tmp_path / "work"), "--sample", "3"]
-    )
+    command = ["eval", "--squad", str(path), "--squad-index", str(tmp_path / "work"), "--sample", "3"]
+    result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "seed" in result.output and "answer_accuracy" in result.output
+    assert "building the SQuAD index" in result.output
+    assert "building" not in runner.invoke(app, command).output  # the index is up to date
+
+    # An index whose text an older ingestion cleaned is rebuilt, though the corpus is unchanged.
+    manifest_path = current_version_path(tmp_path / "work" / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest.pop("ingestion") == INGESTION_VERSION
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert "building the SQuAD index" in runner.invoke(app, command).output
 
 
 def _q(qid: str, answers: list[str]):  # type: ignore[no-untyped-def]

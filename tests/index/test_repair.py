@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from index.repair import LIGATURES, clean_text, repair_ligatures, split_paragraphs
+from index.repair import LIGATURES, clean_text, lost_ligatures, repair_ligatures, split_paragraphs
 
 CLEAN = (
     "After the meeting, the committee wrote a little note about international relations and the "
@@ -19,9 +19,9 @@ CLEAN = (
 )
 
 
-def drop_ligatures(text: str) -> str:
+def drop_ligatures(text: str, glyphs: tuple[str, ...] = LIGATURES) -> str:
     """What a PDF extractor does when it loses ligature glyphs: each becomes one space."""
-    pattern = re.compile("|".join(sorted(LIGATURES, key=len, reverse=True)))
+    pattern = re.compile("|".join(sorted(glyphs, key=len, reverse=True)))
     return re.sub(" {2,}", " ", pattern.sub(" ", text))
 
 
@@ -54,7 +54,8 @@ def test_clean_text_is_left_alone() -> None:
     ],
 )
 def test_known_breaks(damaged: str, repaired: str) -> None:
-    assert repair_ligatures(damaged) == repaired
+    # One phrase is too little to show which glyphs its document lost, so the test says so.
+    assert repair_ligatures(damaged, lost=frozenset(LIGATURES)) == repaired
 
 
 def test_me_stays_me_where_it_is_the_word() -> None:
@@ -78,12 +79,43 @@ MORE_CLEAN = [
 
 @pytest.mark.parametrize("sentence", MORE_CLEAN)
 def test_more_damaged_sentences_are_repaired(sentence: str) -> None:
-    assert repair_ligatures(drop_ligatures(sentence)) == sentence
+    lost = lost_ligatures(drop_ligatures(text) for text in [CLEAN, *MORE_CLEAN])
+    assert repair_ligatures(drop_ligatures(sentence), lost) == sentence
 
 
 @pytest.mark.parametrize("sentence", MORE_CLEAN)
 def test_more_clean_sentences_are_left_alone(sentence: str) -> None:
     assert repair_ligatures(sentence) == sentence
+
+
+def test_the_lost_glyphs_are_read_from_the_document() -> None:
+    document = [CLEAN, *MORE_CLEAN]
+    assert lost_ligatures(document) == frozenset()
+    # No word of the text holds "ffl", so nothing shows that glyph lost.
+    assert lost_ligatures(drop_ligatures(text) for text in document) == frozenset(LIGATURES) - {"ffl"}
+    some = ("ti", "tt", "ft")
+    assert lost_ligatures(drop_ligatures(text, some) for text in document) == frozenset(some)
+
+
+def test_glyphs_the_document_keeps_are_not_reinserted() -> None:
+    # As in the essay: "ti", "tt" and "ft" lost, "fi" and "ff" kept, so "the rst" stays as written.
+    damaged = drop_ligatures(CLEAN, ("ti", "tt", "ft")) + " He came the rst time."
+    assert clean_text(damaged) == CLEAN + " He came the rst time."
+
+
+# Clean English with what a ligature repair must not take for fragments: foreign names, initials,
+# abbreviations and symbols. Each short token here can be extended into some known word.
+NAMES_AND_SYMBOLS = (
+    "In Van Gend en Loos v Nederlandse Administratie der Belastingen the court held that the treaty "
+    "provisions were effective. The U.S. Senate met at St. Paul, where J. L. Smith and Ed Jones spoke "
+    "de la Cruz's motion. The estate covers 40 sq mi and, for each n, the cost T(n) grows as f(n), with "
+    "c a constant and x fixed. Their first official attempt at a settlement was difficult but often "
+    "effective, and the staff still felt the conflict was national rather than international."
+)
+
+
+def test_names_initials_and_symbols_in_clean_text_are_left_alone() -> None:
+    assert clean_text(NAMES_AND_SYMBOLS) == NAMES_AND_SYMBOLS
 
 
 def test_hyphens_line_breaks_and_paragraphs() -> None:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from index.build import build_index
+from index.corpus import INGESTION_VERSION
 from index.embed import SentenceTransformerEmbedder
 from index.settings import PROJECT_ROOT
 from index.store import load_current
@@ -160,6 +161,19 @@ def test_server_started_on_a_corrupt_index_says_so(tmp_path: Path, embedder: Sen
         assert ready.status_code == 503 and "vectors.faiss" in ready.json()["detail"]
         ask = http.post("/ask", json={"question": "What is JNAAM?"})
         assert ask.status_code == 503 and "checksum" in ask.json()["detail"]
+
+
+def test_an_index_cleaned_by_an_older_ingestion_is_served_with_a_warning(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = build_index(PROJECT_ROOT / "corpus", tmp_path, embedder, "all-MiniLM-L6-v2")
+    manifest_path = report.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest.pop("ingestion") == INGESTION_VERSION
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="server"), serve(create_app(Settings(index_dir=tmp_path))) as url:
+        assert httpx.post(f"{url}/ask", json={"question": "What is JNAAM?"}).json()["answered"]
+    assert any("older ingestion" in r.getMessage() and report.path.name in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize(
