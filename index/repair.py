@@ -19,12 +19,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
 
 LIGATURES = ("ti", "tt", "ft", "fi", "fl", "ff", "ffi", "ffl")
 
@@ -54,6 +53,7 @@ def _implausible_as_is(word: str, previous: tuple[str, ...], following: str) -> 
 _HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " "}
 _HYPHENS_TABLE = str.maketrans(_HYPHENS)
 _WORD = re.compile(r"[^\W\d_]+")
+_ANY_LIGATURE = re.compile("|".join(LIGATURES))
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n\s*")
 
 
@@ -152,13 +152,41 @@ def _candidates(
             if suffixable:
                 out.append((tokens[0] + lig, word_log10(word + lig), (lig,)))
         return out
-    gaps: list[tuple[str, ...]] = [(lig,) for lig in ligatures]
-    if len(tokens) == 2:  # two glyphs lost side by side ("artificial" -> "ar cial") leave one gap
-        gaps += [(a, b) for a in ligatures for b in ligatures]
-    for fills in product(gaps, repeat=len(tokens) - 1):
-        text = tokens[0] + "".join("".join(fill) + tok for fill, tok in zip(fills, tokens[1:], strict=True))
-        out.append((text, word_log10(text.lower()), tuple(lig for fill in fills for lig in fill)))
+    allowed = set(ligatures)
+    for fills, inserted in _split_words().get(" ".join(tokens).lower(), ()):
+        if allowed.issuperset(inserted):
+            text = tokens[0] + "".join(fill + tok for fill, tok in zip(fills, tokens[1:], strict=True))
+            out.append((text, word_log10(text.lower()), inserted))
     return out
+
+
+@lru_cache(maxsize=1)
+def _split_words() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Every known word that lost ligatures split into two or three pieces, by its split form.
+
+    "written" is found under "wri en" with the fill ("tt",). A gap between two pieces holds one
+    ligature, or two side by side ("artificial" -> "ar cial") where the word splits in two. Looking a
+    run up here replaces trying every ligature in every gap, which made repair the slowest step of
+    a large build.
+    """
+    splits: defaultdict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+    for word in _english_frequencies():
+        if not (word.isalpha() and _ANY_LIGATURE.search(word)):
+            continue
+        found = [(i, lig) for lig in LIGATURES for i in range(len(word)) if word.startswith(lig, i)]
+        for i, a in found:
+            rest = i + len(a)
+            if i == 0:  # every piece holds a letter: a gap never starts or ends the word
+                continue
+            if rest < len(word):
+                splits[f"{word[:i]} {word[rest:]}"].append(((a,), (a,)))
+            for j, b in found:
+                end = j + len(b)
+                if j == rest and end < len(word):
+                    splits[f"{word[:i]} {word[end:]}"].append(((a + b,), (a, b)))
+                elif j > rest and end < len(word):
+                    splits[f"{word[:i]} {word[rest:j]} {word[end:]}"].append(((a, b), (a, b)))
+    return dict(splits)
 
 
 def _cased(word: str, like: str) -> str:
