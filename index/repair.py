@@ -9,8 +9,8 @@ Three kinds of damage are repaired, all generically:
 Ligature repair is a small noisy-channel decision per run of words: every way of re-inserting a
 ligature is scored with a unigram language model (wordfreq), and a change is kept only when it is
 far more likely than the text as it stands. The channel itself is read from each document: a
-ligature is re-inserted only where the document shows it lost, proposed as a repair more often than
-it is found intact in known words. Clean text, with its foreign names, initials and symbols ("Van
+ligature is re-inserted only where the document shows it lost, joining split words more often than
+it occurs intact in known words. Clean text, with its foreign names, initials and symbols ("Van
 Gend en Loos", "U.S.", "de la"), is then left as it is.
 """
 
@@ -241,7 +241,7 @@ def repair_ligatures(paragraph: str, lost: AbstractSet[str] | None = None) -> st
     """Re-insert the `lost` ligatures (by default, those the paragraph itself shows lost) where far more likely."""
     if lost is None:
         lost = lost_ligatures([paragraph])
-    return _repair(paragraph, tuple(lig for lig in LIGATURES if lig in lost))[0]
+    return _repair(paragraph, tuple(lig for lig in LIGATURES if lig in lost)).text
 
 
 def lost_ligatures(paragraphs: Iterable[str]) -> frozenset[str]:
@@ -251,11 +251,20 @@ def lost_ligatures(paragraphs: Iterable[str]) -> frozenset[str]:
     while a short token missing an edge could as well be a name, an initial or an abbreviation.
     """
     texts = list(paragraphs)
-    return _lost([_repair(text, LIGATURES)[1] for text in texts], texts)
+    return _lost([_repair(text, LIGATURES) for text in texts], texts)
 
 
-def _lost(readings: list[_Reading], texts: list[str]) -> frozenset[str]:
-    joined = Counter(lig for reading in readings for lig in reading.joined)
+@dataclass(frozen=True)
+class _Repair:
+    """A paragraph's most likely reading, and the ligatures re-inserted to make it."""
+
+    text: str
+    inserted: tuple[str, ...]
+    joined: tuple[str, ...]
+
+
+def _lost(proposals: list[_Repair], texts: list[str]) -> frozenset[str]:
+    joined = Counter(lig for proposal in proposals for lig in proposal.joined)
     frequencies = _english_frequencies()
     intact: Counter[str] = Counter()
     for text in texts:
@@ -266,8 +275,8 @@ def _lost(readings: list[_Reading], texts: list[str]) -> frozenset[str]:
     return frozenset(lig for lig in LIGATURES if joined[lig] > intact[lig])
 
 
-def _repair(paragraph: str, ligatures: tuple[str, ...]) -> tuple[str, _Reading]:
-    """The paragraph with the most likely reading of each run of words, and what that re-inserted."""
+def _repair(paragraph: str, ligatures: tuple[str, ...]) -> _Repair:
+    """The paragraph with the most likely reading of each run of words, re-inserting only `ligatures`."""
     pieces: list[str] = []
     inserted: list[str] = []
     joined: list[str] = []
@@ -287,7 +296,7 @@ def _repair(paragraph: str, ligatures: tuple[str, ...]) -> tuple[str, _Reading]:
         inserted.extend(reading.inserted)
         joined.extend(reading.joined)
     pieces.append(paragraph[last:])
-    return "".join(pieces), _Reading([], tuple(inserted), tuple(joined))
+    return _Repair("".join(pieces), tuple(inserted), tuple(joined))
 
 
 def clean_text(raw: str) -> str:
@@ -295,10 +304,10 @@ def clean_text(raw: str) -> str:
     paragraphs = split_paragraphs(normalize_characters(raw))
     # One pass proposes repairs with every ligature; the document's own counts say which were lost.
     first = [_repair(p, LIGATURES) for p in paragraphs]
-    lost = _lost([reading for _, reading in first], paragraphs)
-    if all(set(reading.inserted) <= lost for _, reading in first):
-        repaired = [text for text, _ in first]
+    lost = _lost(first, paragraphs)
+    if all(lost.issuperset(proposal.inserted) for proposal in first):
+        repaired = [proposal.text for proposal in first]
     else:
         ligatures = tuple(lig for lig in LIGATURES if lig in lost)
-        repaired = [_repair(p, ligatures)[0] for p in paragraphs]
+        repaired = [_repair(p, ligatures).text for p in paragraphs]
     return "\n\n".join(repaired)
