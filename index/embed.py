@@ -6,11 +6,12 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
 from index.errors import ModelNotFoundError
+from index.precision import Precision
 
 if TYPE_CHECKING:
     import torch
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-
-Precision = Literal["float32", "bfloat16"]
 Result = TypeVar("Result")
 
 
@@ -28,7 +27,7 @@ class Embedder(Protocol):
     """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
 
     dimension: int
-    precision: Precision  # the dtype the model computes in; vectors of two precisions differ slightly
+    precision: Precision  # what the model's products compute in; vectors of two precisions differ slightly
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
@@ -65,18 +64,18 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
+        from index.mixed import bfloat16_linears
         from index.packing import packed_encoder_for
 
         transformers_logging.disable_progress_bar()
         try:
             self.model = SentenceTransformer(
-                str(model_path),
-                device="cpu",
-                local_files_only=True,
-                model_kwargs={"dtype": getattr(torch, self.precision)},
+                str(model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
             )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
+        if self.precision == "bfloat16":
+            bfloat16_linears(self.model)
         self.dimension = int(self.model.get_embedding_dimension() or 0)
         self.packed = packed_encoder_for(self.model)  # None: this model's batches are padded
 
@@ -90,7 +89,6 @@ class SentenceTransformerEmbedder:
             vectors[rows] = self.run(self._encode, [texts[i] for i in rows]).numpy()
             if progress:
                 progress(len(rows))
-        # Normalised in float32: a bfloat16 norm is off by up to half a percent.
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def _encode(self, texts: list[str]) -> torch.Tensor:

@@ -8,6 +8,14 @@ tokens, positions restart at each text, and attention alone lays the texts out o
 the longest, with the padding masked. Attending across a whole pack under a block-diagonal mask costs
 the pack's length squared: seven times the work, for sixteen questions of 10 to 27 tokens. The
 vectors equal the padded ones to float precision.
+
+Attention rows are padded to a multiple of 16 tokens (the CPU's vector width in floats), and a lone
+text is laid out like a pack of one. With rows as long as the longest text, the same text came out a
+few ulps apart alone and in a pack, or in packs whose longest texts differed; the linear layers'
+bfloat16 roundings (index/mixed.py) turned those ulps into differences of up to 7e-4 in a unit
+vector. With the padding, a text's bfloat16 vector is the same to the bit whatever else shares its
+pack (tested; float32's small products still differ by 1e-7), so a question gets the same answer
+whoever else is asking at the time.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Tokens per forward pass. Builds ran 8-12% faster at 2048 than at 512; 4096 gained nothing more.
 PACK_TOKENS = 2048
+# Attention rows are padded to a multiple of this: sdpa's vector width in floats (see the module docstring).
+ROW_MULTIPLE = 16
 # The name transformers' attention registry knows `per_text_attention` by.
 PER_TEXT_ATTENTION = "per_text_sdpa"
 # Texts of different lengths, so that a probe pack exercises the padded rows and the restarted positions.
@@ -40,16 +50,17 @@ _PROBE = (
 
 @dataclass(frozen=True)
 class TextLayout:
-    """Where each text of a pack lies: one row per text, as long as the longest text."""
+    """Where each text of a pack lies: one row per text, as long as the longest, rounded up to ROW_MULTIPLE."""
 
-    tokens: torch.Tensor  # [texts, longest]: the pack position of each row's tokens (0 past the text's end)
-    real: torch.Tensor  # [texts, longest]: whether the row holds a token there
+    tokens: torch.Tensor  # [texts, width]: the pack position of each row's tokens (0 past the text's end)
+    real: torch.Tensor  # [texts, width]: whether the row holds a token there
     real_flat: torch.Tensor  # positions of the real tokens among the rows laid end to end, in pack order
 
     @classmethod
     def of(cls, lengths: torch.Tensor) -> TextLayout:
         """The layout of texts of these token lengths, packed in this order."""
-        columns = torch.arange(int(lengths.max()))
+        width = -(-int(lengths.max()) // ROW_MULTIPLE) * ROW_MULTIPLE
+        columns = torch.arange(width)
         real = columns[None, :] < lengths[:, None]
         starts = torch.cumsum(lengths, 0) - lengths
         tokens = torch.where(real, starts[:, None] + columns[None, :], 0)
@@ -69,12 +80,12 @@ def per_text_attention(
     if text_layout is None:
         return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
 
-    def rows(states: torch.Tensor) -> torch.Tensor:  # [1, heads, pack, dim] -> [texts, heads, longest, dim]
+    def rows(states: torch.Tensor) -> torch.Tensor:  # [1, heads, pack, dim] -> [texts, heads, width, dim]
         return states[0].transpose(0, 1)[text_layout.tokens].transpose(1, 2)
 
     keys_of_own_text = text_layout.real[:, None, None, :]
     output, _ = sdpa_attention_forward(module, rows(query), rows(key), rows(value), keys_of_own_text, **kwargs)
-    # [texts, longest, heads, dim] -> the real tokens, back in pack order: [1, pack, heads, dim]
+    # [texts, width, heads, dim] -> the real tokens, back in pack order: [1, pack, heads, dim]
     return output.flatten(0, 1)[text_layout.real_flat].unsqueeze(0), None
 
 
@@ -106,8 +117,7 @@ class PackedEncoder:
         owner = torch.repeat_interleave(torch.arange(len(pack)), lengths)
         input_ids = torch.tensor([token for ids in pack for token in ids]).unsqueeze(0)
         positions = torch.cat([torch.arange(int(n)) for n in lengths]).unsqueeze(0)
-        # A lone text needs no layout: it attends to the whole pack, which is itself.
-        layout = TextLayout.of(lengths) if len(pack) > 1 else None
+        layout = TextLayout.of(lengths)  # a lone text too: alone or not, it must go the same way
         with torch.inference_mode():
             hidden = self.transformer(
                 input_ids=input_ids,
@@ -155,7 +165,7 @@ def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS
         list(_PROBE), convert_to_tensor=True, normalize_embeddings=True, show_progress_bar=False
     ).float()
     packed = torch.nn.functional.normalize(encoder.encode(_PROBE), dim=1)
-    # float32 agrees to 1e-7; bfloat16 to about 0.998. Text that sees another's, or padding, falls far below.
+    # Both precisions agree to within 1e-5. Text that sees another's, or padding, falls far below.
     agreement = float((expected * packed).sum(dim=1).min())
     if agreement < 0.99:
         log.warning("packed vectors disagree with the model's own (cosine %.4f); packing is off", agreement)

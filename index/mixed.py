@@ -1,0 +1,54 @@
+"""Mixed precision: the model's linear layers multiply in bfloat16, everything else stays float32.
+
+The linear layers are three quarters of the model's time, and on a CPU with native bfloat16
+(AVX512-BF16, AMX) they run twice as fast in it, each row of the product to the same bit whatever
+rows share the call. Embeddings, layer norms, attention, activations, residual sums and pooling stay
+float32: a whole model in bfloat16 rounds every sum to 8 bits, and its small ops ran slower than in
+float32, so one question took longer than in float32 (see bench/results.md).
+
+oneDNN, which runs the bfloat16 products, keeps compiled kernels for every row count it has seen,
+about a megabyte each: a server asked questions of every length grew by 700 MB in 600 batches. So a
+product's rows are padded up to one of a few sizes (`padded_rows`), and its memory stays bounded.
+The padding rows are zeros, computed and dropped; the real rows come out the same to the bit.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+class BFloat16Linear(torch.nn.Module):
+    """A linear layer that multiplies in bfloat16 and adds its bias in float32; float32 in and out."""
+
+    def __init__(self, linear: torch.nn.Linear) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(linear.weight.detach().to(torch.bfloat16), requires_grad=False)
+        bias = linear.bias
+        self.bias = None if bias is None else torch.nn.Parameter(bias.detach().float(), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows = x.reshape(-1, x.shape[-1])
+        count = rows.shape[0]
+        padded = torch.empty(padded_rows(count), rows.shape[1], dtype=torch.bfloat16)
+        padded[:count].copy_(rows)  # cast and copy in one pass
+        padded[count:].zero_()
+        product = torch.nn.functional.linear(padded, self.weight)[:count].float().reshape(*x.shape[:-1], -1)
+        return product if self.bias is None else product.add_(self.bias)
+
+
+def padded_rows(count: int) -> int:
+    """`count` rounded up to a multiple of 16, or past 256 of an eighth of its power of two: 40 sizes up to 2048."""
+    step = 16 if count <= 256 else 2 ** (count.bit_length() - 4)
+    return -(-count // step) * step
+
+
+def bfloat16_linears(model: torch.nn.Module) -> int:
+    """Replace every linear layer of `model` by a BFloat16Linear, in place; how many were replaced."""
+    replaced = 0
+    for name, child in list(model.named_children()):
+        if isinstance(child, torch.nn.Linear):
+            setattr(model, name, BFloat16Linear(child))
+            replaced += 1
+        else:
+            replaced += bfloat16_linears(child)
+    return replaced
