@@ -24,8 +24,9 @@ import numpy as np
 from bench.load import LoadResult, concurrent, percentile, sequential
 from bench.processes import ROOT, free_port, launch, our_server, peer_server
 from index.build import build_index
-from index.embed import Precision, SentenceTransformerEmbedder
+from index.embed import SentenceTransformerEmbedder
 from index.evaluate import read_jsonl, read_squad, sample, write_squad_corpus
+from index.precision import Precision
 from index.search import CANDIDATES, Searcher
 from index.settings import IndexSettings
 from index.store import load_current
@@ -55,14 +56,17 @@ def main() -> None:
     lines = _header()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        settings = IndexSettings()
-        embedder = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
-        other: Precision = "bfloat16" if embedder.precision == "float32" else "float32"
-        scaling = _batch_scalings(embedder, questions)
-        # Measured apart and then closed: a second live torch thread would slow every forward pass.
+        # The precision a server would choose for a new index here; the peer and our servers run in it too.
+        settings = IndexSettings(index_dir=work / "essay-index")
+        precision = settings.precision()
+        os.environ["QA_MODEL_PRECISION"] = precision
+        other: Precision = "bfloat16" if precision == "float32" else "float32"
+        # Measured first and closed before ours loads: a second live torch thread slows every forward pass.
         other_embedder = SentenceTransformerEmbedder(settings.model_path, precision=other)
-        scaling |= _batch_scalings(other_embedder, questions)
+        other_scaling = _batch_scalings(other_embedder, questions)
         other_embedder.close()
+        embedder = SentenceTransformerEmbedder(settings.model_path, precision=precision)
+        scaling = _batch_scalings(embedder, questions) | other_scaling
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
         model_rates = {size: size / ms * 1000 for size, ms in scaling[(embedder.precision, "packed (`embed`)")].items()}

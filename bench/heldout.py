@@ -45,7 +45,7 @@ def main() -> None:
         parser.error(f"no float constant {args.weight} in index/search.py or index/answer.py")
 
     settings = IndexSettings()
-    embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
+    embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
     searcher = index.search.Searcher(load_current(args.index), embedder)
     questions = held_out(read_squad(args.squad)[1], args.size, args.seed)
     vectors = embedder.embed([q.question for q in questions])  # as /ask's batcher passes them

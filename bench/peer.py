@@ -26,7 +26,7 @@ class LocalEmbeddings(Embeddings):
 
     def __init__(self) -> None:
         settings = IndexSettings()
-        self.model = SentenceTransformerEmbedder(settings.model_path, precision=settings.model_precision)
+        self.model = SentenceTransformerEmbedder(settings.model_path, precision=settings.precision())
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return np.asarray(self.model.embed(texts)).tolist()

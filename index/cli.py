@@ -42,7 +42,7 @@ def build(
     settings = _settings(corpus, out, model)
     try:
         documents = load_corpus(settings.corpus_dir)
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
         with Progress(
             TextColumn("embedding"),
             BarColumn(),
@@ -91,7 +91,7 @@ def eval_command(
         raise typer.BadParameter("give a questions file, --squad FILE, or both")
     settings = _settings(corpus, index, model)
     try:
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
         if questions is not None:
             _report(
                 f"{questions.name}",
@@ -108,12 +108,15 @@ def _evaluate_folder(
     corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, top_k: int
 ) -> dict[str, dict[str, float | None]]:
     from index.baseline import BaselinePipeline
+    from index.build import check_model
     from index.evaluate import evaluate
     from index.readers import read_raw
     from index.search import Searcher
     from index.store import load_current
 
-    searcher = Searcher(load_current(index_dir), embedder)
+    stored = load_current(index_dir)
+    check_model(stored, embedder, stored.manifest["model"]["name"])
+    searcher = Searcher(stored, embedder)
     raw = [read_raw(p, p.read_bytes())[0] for p in corpus_files(corpus_dir)]
     baseline = BaselinePipeline.build(raw, embedder)
     return evaluate(searcher, baseline, questions, top_k=top_k)
@@ -129,13 +132,13 @@ def _evaluate_squad(
     top_k: int,
 ) -> None:
     from index.evaluate import read_squad, sample, write_squad_corpus
-    from index.store import current_version_path, ingestion_outdated, read_manifest
+    from index.store import current_version_path, read_manifest
 
     documents, questions = read_squad(squad)
     corpus_dir, index_dir = work / "corpus", work / "index"
     write_squad_corpus(documents, corpus_dir)
     current = current_version_path(index_dir) if (index_dir / "current").exists() else None
-    if current is None or _stale(corpus_dir, current) or ingestion_outdated(read_manifest(current)):
+    if current is None or _stale(corpus_dir, current) or _outdated(read_manifest(current), embedder):
         console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
         build_index(corpus_dir, index_dir, embedder, settings.model_name, index_type=settings.index_type)
     chosen = sample(questions, size, seed)
@@ -144,6 +147,12 @@ def _evaluate_squad(
         f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
         _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k),
     )
+
+
+def _outdated(manifest: dict[str, Any], embedder: Embedder) -> bool:
+    from index.store import ingestion_outdated
+
+    return ingestion_outdated(manifest) or manifest["model"].get("precision", "float32") != embedder.precision
 
 
 def _stale(corpus_dir: Path, version: Path) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.embed import Precision
+from index.precision import Precision, PrecisionSetting, resolve_precision
 from index.store import IndexType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +29,12 @@ class IndexSettings(BaseSettings):
     model_path: Path = Field(default_factory=packaged_model_path)
     model_name: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = Field(default=64, ge=1, le=1024)
-    # bfloat16 is up to twice as fast on CPUs with native support (AVX512-BF16, AMX) and scores within
-    # 0.2 points of float32 on the eval sets, but a question's vector then shifts with the batch it
-    # shares, which changed 2% of answers under concurrent load: float32 answers a question one way.
-    model_precision: Precision = "float32"
+    # bfloat16 multiplies the linear layers in bfloat16 (index/mixed.py); 'auto' keeps the index's
+    # precision, and for a new index takes bfloat16 where the CPU has it natively (index/precision.py).
+    model_precision: PrecisionSetting = "auto"
     # Exact search is the default; HNSW pays off past about ten thousand sentences (see bench/results.md).
     index_type: IndexType = "flat"
+
+    def precision(self) -> Precision:
+        """The precision the model computes in for this index folder: `model_precision`, 'auto' resolved."""
+        return resolve_precision(self.model_precision, self.index_dir)

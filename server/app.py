@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         torch.set_num_threads(settings.torch_threads)
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.model_precision)
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
         holder = IndexHolder(settings, embedder)
         answerer = Answerer(
             embedder,

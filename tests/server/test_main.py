@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
 from bench.processes import free_port, launch, our_server
+from index.precision import native_bfloat16
+from index.store import current_version_path, read_manifest
 
 
 def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index: Path, tmp_path: Path) -> None:
@@ -27,3 +32,33 @@ def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index:
     assert lines, "the server logged nothing"
     records = [json.loads(line) for line in lines]  # a stray progress bar or print fails here
     assert sum(r["message"] == "request" for r in records) > len(questions)  # launch asks once too
+
+
+def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_or_together(tmp_path: Path) -> None:
+    # `make run`'s path: a new index in the precision this CPU runs best, served in the index's own.
+    env = {k: v for k, v in os.environ.items() if k != "QA_MODEL_PRECISION"}
+    index_dir = tmp_path / "index"
+    build = subprocess.run(
+        [sys.executable, "-m", "index", "build", "--out", str(index_dir)], env=env, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stderr
+    built_in = read_manifest(current_version_path(index_dir))["model"]["precision"]
+    assert built_in == ("bfloat16" if native_bfloat16() else "float32")
+    questions = [
+        "What is JNAAM?",
+        "When was the trilateral naval agreement signed?",
+        "Who is William Tow?",
+        "How does Tokyo view Russia?",
+        "What share of Japanese trade passes through the South China Sea?",
+        "Why is trilateralism with Washington hard?",
+    ]
+    port = free_port()
+    with launch(our_server(index_dir, port), port, env={"QA_ANSWER_CACHE_SIZE": "0", **env}) as served:
+        with httpx.Client(base_url=served.url, timeout=30) as client:
+            alone = [client.post("/ask", json={"question": q}).json() for q in questions]
+        with ThreadPoolExecutor(len(questions)) as pool:
+            together = list(
+                pool.map(lambda q: httpx.post(f"{served.url}/ask", json={"question": q}, timeout=30).json(), questions)
+            )
+    assert all(a["answered"] for a in alone[:3])
+    assert [(a["answer"], a["citations"]) for a in alone] == [(t["answer"], t["citations"]) for t in together]
