@@ -70,7 +70,9 @@ _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "name",
         re.compile(
-            r"^\s*(?:who|whom|whose|where)\b|\b(?:which|what) (?:person|people|scholar|author|city|country|"
+            # "Who is William Tow?" asks what a named one is, not for another name.
+            r"^\s*(?:who(?!\s+(?:is|was|are|were)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’.-]*\s*)+\??\s*$)|whom|whose|where)\b"
+            r"|\b(?:which|what) (?:person|people|scholar|author|city|country|"
             r"countries|nation|nations|state|town|company|organi[sz]ation|university|president|leader)\b",
             re.I,
         ),

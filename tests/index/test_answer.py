@@ -19,6 +19,8 @@ ON_TOPIC = [
     ("Which Australian scholar calls these groupings a unique theoretical challenge?", "William Tow"),
     ("When was the trilateral naval agreement signed?", "November 2016"),
     ("How does post-Brexit Britain view China?", "important trade partner"),
+    # Asks what a named one is: the answer describes the name, it holds no other.
+    ("Who is William Tow?", "Australian scholar"),
 ]
 OFF_TOPIC = [
     "How do I bake sourdough bread at home?",
