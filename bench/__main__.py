@@ -123,10 +123,11 @@ def _header() -> list[str]:
 
 def _floor_times(embedder: SentenceTransformerEmbedder, questions: list[str]) -> list[float]:
     """Milliseconds of the bare model.encode of one question, in-process, for each question three times."""
+    model = embedder.sentence_transformer()
 
     def timed(question: str) -> float:
         started = time.perf_counter()
-        embedder.model.encode([question])
+        model.encode([question])
         return (time.perf_counter() - started) * 1000
 
     # On the embedder's own torch thread: a second thread running torch would slow both (index/embed.py).
@@ -142,7 +143,7 @@ def _batch_scalings(
     return {
         (embedder.precision, "packed (`embed`)"): _batch_scaling(embedder.embed, questions),
         (embedder.precision, "padded (`model.encode`)"): _batch_scaling(
-            lambda batch: embedder.run(embedder.model.encode, batch), questions
+            lambda batch: embedder.run(embedder.sentence_transformer().encode, batch), questions
         ),
     }
 

@@ -15,6 +15,7 @@ from index.precision import Precision
 
 if TYPE_CHECKING:
     import torch
+    from sentence_transformers import SentenceTransformer
 
 # Never reach for a model hub: every model is a local folder.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,6 +36,9 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """Embedder over a sentence-transformers model folder on disk.
 
+    A folder of the common kind (a mean-pooled BERT, `index/model_folder.py`) runs on the packed
+    encoder without sentence-transformers; any other runs on sentence-transformers itself.
+
     All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
     starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
     spinning between parallel regions, and every forward pass pays for waking its workers: a question
@@ -46,10 +50,12 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:
         if not (Path(model_path) / "modules.json").is_file():
             raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
+        self.model_path = Path(model_path)
         self.precision = precision
         self.batch_size = batch_size
+        self._sentence_transformer: SentenceTransformer | None = None
         self._torch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="torch")
-        self.run(self._load, Path(model_path))
+        self.run(self._load)
 
     def run(self, work: Callable[..., Result], *args: Any) -> Result:
         """Run `work(*args)` on the embedder's torch thread and return its result; use it for any model call."""
@@ -59,25 +65,53 @@ class SentenceTransformerEmbedder:
         """Let the torch thread end once its queued work is done; its OpenMP pool goes with it."""
         self._torch_thread.shutdown(wait=True)
 
-    def _load(self, model_path: Path) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
+    def sentence_transformer(self) -> SentenceTransformer:
+        """The model as sentence-transformers loads and runs it, in this precision; call it off the torch thread.
+
+        A folder the packed encoder reads by itself never needs it to embed: this is for comparing
+        with the reference, as the tests and the benchmark's floor do. It is loaded on the first call.
+        """
+        if self._sentence_transformer is None:
+            self._sentence_transformer = self.run(self._load_sentence_transformer)
+        return self._sentence_transformer
+
+    def _load(self) -> None:
         from transformers.utils import logging as transformers_logging
 
         from index.mixed import bfloat16_linears
+        from index.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
         from index.packing import packed_encoder_for
 
         transformers_logging.disable_progress_bar()
+        self.packed = None
+        if is_mean_pooled_bert(self.model_path):
+            try:
+                model = load_mean_pooled_bert(self.model_path)
+            except (OSError, ValueError) as exc:
+                raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
+            if self.precision == "bfloat16":
+                bfloat16_linears(model.transformer)
+            self.packed = packed_encoder_for(model)  # None: its packed vectors failed the probe
+            self.dimension = model.dimension
+        if self.packed is None:
+            self._sentence_transformer = self._load_sentence_transformer()
+            self.dimension = int(self._sentence_transformer.get_embedding_dimension() or 0)
+
+    def _load_sentence_transformer(self) -> SentenceTransformer:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        from index.mixed import bfloat16_linears
+
         try:
-            self.model = SentenceTransformer(
-                str(model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
+            model = SentenceTransformer(
+                str(self.model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
             )
         except (OSError, ValueError) as exc:
-            raise ModelNotFoundError(f"cannot load embedding model at {model_path}: {exc}") from exc
+            raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
         if self.precision == "bfloat16":
-            bfloat16_linears(self.model)
-        self.dimension = int(self.model.get_embedding_dimension() or 0)
-        self.packed = packed_encoder_for(self.model)  # None: this model's batches are padded
+            bfloat16_linears(model)
+        return model
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
@@ -94,7 +128,8 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: list[str]) -> torch.Tensor:
         if self.packed is not None:
             return self.packed.encode(texts)
-        return self.model.encode(
+        assert self._sentence_transformer is not None  # loaded whenever packing is off
+        return self._sentence_transformer.encode(
             texts,
             batch_size=self.batch_size,
             convert_to_tensor=True,

@@ -23,14 +23,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import torch
-from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
-from transformers import AttentionInterface, AttentionMaskInterface, PreTrainedModel
+from transformers import AttentionInterface, AttentionMaskInterface
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import sdpa_mask
+
+from index.model_folder import MeanPooledBert
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +98,31 @@ def _register_per_text_attention() -> None:
 class PackedEncoder:
     """Mean-pooled sentence vectors from a BERT model, computed over packed, unpadded token sequences."""
 
-    def __init__(self, model: SentenceTransformer, max_tokens: int = PACK_TOKENS) -> None:
-        self.transformer = cast(PreTrainedModel, model[0].auto_model)
+    def __init__(self, model: MeanPooledBert, max_tokens: int = PACK_TOKENS) -> None:
+        self.transformer = model.transformer
         self.tokenizer = model.tokenizer
-        self.max_length = model.max_seq_length
-        self.lower_case = bool(getattr(model[0], "do_lower_case", False))
+        self.max_length = model.max_length
+        self.lower_case = model.lower_case
         self.max_tokens = max_tokens
+
+    def _prepare(self, texts: Sequence[str]) -> list[str]:
+        # As sentence-transformers prepares text: stripped, lower-cased when the folder says so.
+        return [text.strip().lower() if self.lower_case else text.strip() for text in texts]
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
         """One float32 mean-pooled vector per text, in order, not normalised."""
-        # As sentence-transformers prepares text: stripped, lower-cased when the module says so.
-        prepared = [text.strip().lower() if self.lower_case else text.strip() for text in texts]
-        ids = self.tokenizer(prepared, truncation=True, max_length=self.max_length)["input_ids"]
+        ids = self.tokenizer(self._prepare(texts), truncation=True, max_length=self.max_length)["input_ids"]
         return torch.cat([self._forward(pack) for pack in packs(ids, self.max_tokens)])
+
+    def encode_padded(self, texts: Sequence[str]) -> torch.Tensor:
+        """`encode` as sentence-transformers computes it: one padded batch, its padding masked and left out."""
+        batch = self.tokenizer(
+            self._prepare(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+        )
+        with torch.inference_mode():
+            hidden = self.transformer(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
 
     def _forward(self, pack: list[list[int]]) -> torch.Tensor:
         lengths = torch.tensor([len(ids) for ids in pack])
@@ -143,27 +155,13 @@ def packs(sequences: Sequence[list[int]], max_tokens: int) -> Iterator[list[list
         yield pack
 
 
-def packed_encoder_for(model: SentenceTransformer, max_tokens: int = PACK_TOKENS) -> PackedEncoder | None:
-    """A PackedEncoder when `model` is a mean-pooled BERT whose packed vectors match its own, else None."""
-    modules = list(model)
-    config = getattr(getattr(modules[0], "auto_model", None), "config", None) if modules else None
-    if not (
-        len(modules) >= 2
-        and isinstance(modules[0], Transformer)
-        and isinstance(modules[1], Pooling)
-        and modules[1].pooling_mode == "mean"
-        and all(isinstance(module, Normalize) for module in modules[2:])
-        and getattr(config, "model_type", None) == "bert"
-    ):
-        log.info("model is not a mean-pooled BERT; questions are padded, not packed")
-        return None
+def packed_encoder_for(model: MeanPooledBert, max_tokens: int = PACK_TOKENS) -> PackedEncoder | None:
+    """A PackedEncoder for `model` when its packed vectors match its padded ones on a probe, else None."""
     _register_per_text_attention()
     encoder = PackedEncoder(model, max_tokens)
     own_attention = encoder.transformer.config._attn_implementation
     encoder.transformer.set_attn_implementation(PER_TEXT_ATTENTION)
-    expected = model.encode(
-        list(_PROBE), convert_to_tensor=True, normalize_embeddings=True, show_progress_bar=False
-    ).float()
+    expected = torch.nn.functional.normalize(encoder.encode_padded(_PROBE), dim=1)
     packed = torch.nn.functional.normalize(encoder.encode(_PROBE), dim=1)
     # Both precisions agree to within 1e-5. Text that sees another's, or padding, falls far below.
     agreement = float((expected * packed).sum(dim=1).min())

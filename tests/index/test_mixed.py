@@ -58,7 +58,8 @@ def test_each_row_of_a_bfloat16_product_is_the_same_whatever_rows_share_the_call
 
 
 def test_only_the_linear_layers_compute_in_bfloat16(half: SentenceTransformerEmbedder) -> None:
-    layers = list(half.model.modules())
+    assert half.packed is not None
+    layers = list(half.packed.transformer.modules())
     assert not any(isinstance(m, torch.nn.Linear) for m in layers)
     assert sum(isinstance(m, BFloat16Linear) for m in layers) == 37  # six in each of six layers, and the pooler
     for module in layers:

@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from index.embed import SentenceTransformerEmbedder
-from index.packing import PackedEncoder, TextLayout, packed_encoder_for, packs
+from index.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
+from index.packing import TextLayout, packed_encoder_for, packs
 from index.settings import IndexSettings
 
 TEXTS = [
@@ -38,14 +39,16 @@ def _unit(vectors: torch.Tensor | np.ndarray) -> np.ndarray:
 def test_packed_vectors_equal_the_models_padded_ones(embedder: SentenceTransformerEmbedder) -> None:
     # A small budget forces several packs, one text longer than the model's 256 tokens is truncated
     # alone, and the empty and space-padded texts are prepared as sentence-transformers prepares them.
-    encoder = PackedEncoder(embedder.model, max_tokens=40)
-    padded = embedder.model.encode(TEXTS, convert_to_numpy=True)
+    encoder = packed_encoder_for(load_mean_pooled_bert(embedder.model_path), max_tokens=40)
+    assert encoder is not None
+    padded = embedder.sentence_transformer().encode(TEXTS, convert_to_numpy=True)
     packed = _unit(encoder.encode(TEXTS))
     assert np.min(np.sum(packed * _unit(padded), axis=1)) > 0.99999
 
 
 def test_a_text_sees_only_itself_inside_a_pack(embedder: SentenceTransformerEmbedder) -> None:
-    encoder = PackedEncoder(embedder.model)
+    encoder = packed_encoder_for(load_mean_pooled_bert(embedder.model_path))
+    assert encoder is not None
     together = _unit(encoder.encode(TEXTS))
     alone = _unit(np.vstack([encoder.encode([text]).numpy() for text in TEXTS]))
     assert np.abs(together - alone).max() < 1e-5
@@ -54,7 +57,7 @@ def test_a_text_sees_only_itself_inside_a_pack(embedder: SentenceTransformerEmbe
 def test_the_embedder_packs_the_default_model(embedder: SentenceTransformerEmbedder) -> None:
     assert embedder.packed is not None
     vectors = embedder.embed(TEXTS)
-    assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+    assert np.min(np.sum(vectors * _unit(embedder.sentence_transformer().encode(TEXTS)), axis=1)) > 0.99999
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +81,12 @@ def cls_pooled_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_model_that_is_not_mean_pooled_is_padded_as_before(cls_pooled_model: Path) -> None:
+    assert not is_mean_pooled_bert(cls_pooled_model)
     embedder = SentenceTransformerEmbedder(cls_pooled_model)
-    assert packed_encoder_for(embedder.model) is None
     assert embedder.packed is None
     try:
         vectors = embedder.embed(TEXTS)
-        assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+        assert np.min(np.sum(vectors * _unit(embedder.sentence_transformer().encode(TEXTS)), axis=1)) > 0.99999
     finally:
         embedder.close()
 
@@ -101,8 +104,9 @@ def test_a_layout_that_lets_padding_leak_turns_packing_off(monkeypatch: pytest.M
     embedder = SentenceTransformerEmbedder(IndexSettings().model_path)
     try:
         assert embedder.packed is None
-        assert embedder.model[0].auto_model.config._attn_implementation == "sdpa"
+        model = embedder.sentence_transformer()
+        assert model[0].auto_model.config._attn_implementation == "sdpa"
         vectors = embedder.embed(TEXTS)
-        assert np.min(np.sum(vectors * _unit(embedder.model.encode(TEXTS)), axis=1)) > 0.99999
+        assert np.min(np.sum(vectors * _unit(model.encode(TEXTS)), axis=1)) > 0.99999
     finally:
         embedder.close()
