@@ -27,7 +27,7 @@ from index.build import build_index
 from index.embed import SentenceTransformerEmbedder
 from index.evaluate import read_jsonl, read_squad, sample, write_squad_corpus
 from index.precision import Precision
-from index.search import CANDIDATES, Searcher
+from index.search import CANDIDATES, Searcher, nearest
 from index.settings import IndexSettings
 from index.store import load_current
 
@@ -442,10 +442,10 @@ def _squad(
     k = min(CANDIDATES, flat.size * 2)
     for vector, question in zip(vectors, asked, strict=True):
         started = time.perf_counter()
-        _, exact = flat.stored.vectors.search(vector[None, :], k)
+        _, exact = nearest(flat.stored.vectors, vector[None, :], k)
         flat_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        _, approx = hnsw.stored.vectors.search(vector[None, :], k)
+        _, approx = nearest(hnsw.stored.vectors, vector[None, :], k)
         hnsw_ms.append((time.perf_counter() - started) * 1000)
         recall.append(len(set(exact[0]) & set(approx[0])) / k)
         same_best += flat.search(question, 1, vector)[0].row == hnsw.search(question, 1, vector)[0].row
