@@ -27,6 +27,21 @@ CORPUS = PROJECT_ROOT / "corpus"
 ESSAY_ID = "uk-japan-security-cooperation"
 
 
+def copy_of_the_model(target: Path) -> Path:
+    """A writable copy of the packaged model's folder at `target`, its weights linked, not copied."""
+    source = IndexSettings().model_path
+    target.mkdir(parents=True, exist_ok=True)
+    for path in Path(source).rglob("*"):
+        copied = target / path.relative_to(source)
+        if path.is_dir():
+            copied.mkdir(parents=True, exist_ok=True)
+        elif path.suffix == ".safetensors":
+            copied.symlink_to(path)
+        else:
+            copied.write_bytes(path.read_bytes())
+    return target
+
+
 @pytest.fixture(scope="session")
 def embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(IndexSettings().model_path, precision="float32")

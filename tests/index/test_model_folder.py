@@ -11,20 +11,7 @@ import pytest
 
 from index.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
 from index.settings import PROJECT_ROOT, IndexSettings
-
-
-def _copy_of_the_model(target: Path) -> Path:
-    source = IndexSettings().model_path
-    target.mkdir(parents=True)
-    for path in Path(source).rglob("*"):
-        copied = target / path.relative_to(source)
-        if path.is_dir():
-            copied.mkdir(parents=True, exist_ok=True)
-        elif path.suffix == ".safetensors":
-            copied.symlink_to(path)
-        else:
-            copied.write_bytes(path.read_bytes())
-    return target
+from tests.conftest import copy_of_the_model
 
 
 def _edit(path: Path, **changes: object) -> None:
@@ -51,14 +38,14 @@ def test_the_default_model_is_read_with_its_length_limit_and_case() -> None:
 def test_a_folder_with_anything_this_reader_does_not_reproduce_is_left_to_sentence_transformers(
     tmp_path: Path, file: str, changes: dict[str, object]
 ) -> None:
-    folder = _copy_of_the_model(tmp_path / "model")
+    folder = copy_of_the_model(tmp_path / "model")
     assert is_mean_pooled_bert(folder)
     _edit(folder / file, **changes)
     assert not is_mean_pooled_bert(folder)
 
 
 def test_a_folder_with_another_module_or_unreadable_files_is_not_read(tmp_path: Path) -> None:
-    folder = _copy_of_the_model(tmp_path / "model")
+    folder = copy_of_the_model(tmp_path / "model")
     modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
     dense = {"idx": 3, "name": "3", "path": "3_Dense", "type": "sentence_transformers.models.Dense"}
     (folder / "modules.json").write_text(json.dumps([*modules, dense]), encoding="utf-8")

@@ -13,6 +13,7 @@ from index.embed import SentenceTransformerEmbedder
 from index.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
 from index.packing import TextLayout, packed_encoder_for, packs
 from index.settings import IndexSettings
+from tests.conftest import copy_of_the_model
 
 TEXTS = [
     "When was the agreement signed?",
@@ -63,16 +64,7 @@ def test_the_embedder_packs_the_default_model(embedder: SentenceTransformerEmbed
 @pytest.fixture(scope="module")
 def cls_pooled_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model's folder, but pooling the [CLS] token instead of the mean: not packable."""
-    source = IndexSettings().model_path
-    folder = tmp_path_factory.mktemp("cls-model")
-    for path in Path(source).rglob("*"):
-        target = folder / path.relative_to(source)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.suffix == ".safetensors":
-            target.symlink_to(path)
-        else:
-            target.write_bytes(path.read_bytes())
+    folder = copy_of_the_model(tmp_path_factory.mktemp("cls-model"))
     config = folder / "1_Pooling" / "config.json"
     settings = json.loads(config.read_text())
     settings |= {"pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}
