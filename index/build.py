@@ -15,6 +15,7 @@ from index.cache import EmbeddingCache
 from index.corpus import Document, load_corpus
 from index.embed import Embedder
 from index.errors import BuildInProgressError, CorruptIndexError, ModelMismatchError
+from index.search import nearest
 from index.segment import segment
 from index.store import IndexType, StoredIndex, load_version, make_current, write_version
 
@@ -106,7 +107,7 @@ def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
     size = len(stored.sentences)
     probes = [stored.sentences[i] for i in np.linspace(0, size - 1, min(SMOKE_QUERIES, size)).astype(int)]
     queries = embedder.embed([stored.text(s) for s in probes])
-    scores, ids = stored.vectors.search(np.asarray(queries, dtype=np.float32), 2)
+    scores, ids = nearest(stored.vectors, queries, 2)
     for probe, found, score in zip(probes, ids, scores, strict=True):
         if stored.text(probe) not in {stored.text(stored.sentences[int(i) % size]) for i in found} or score[0] < 0.98:
             raise CorruptIndexError(f"index {path.name}: a smoke query did not find its own sentence")

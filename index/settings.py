@@ -32,7 +32,7 @@ class IndexSettings(BaseSettings):
     # bfloat16 multiplies the linear layers in bfloat16 (index/mixed.py); 'auto' keeps the index's
     # precision, and for a new index takes bfloat16 where the CPU has it natively (index/precision.py).
     model_precision: PrecisionSetting = "auto"
-    # Exact search is the default; HNSW pays off past about ten thousand sentences (see bench/results.md).
+    # Exact search is the default; HNSW pays off past about twenty thousand sentences (see bench/results.md).
     index_type: IndexType = "flat"
 
     def precision(self) -> Precision:
