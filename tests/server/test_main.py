@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,7 @@ def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index:
 
 def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_or_together(tmp_path: Path) -> None:
     # `make run`'s path: a new index in the precision this CPU runs best, served in the index's own.
-    env = {k: v for k, v in os.environ.items() if k != "QA_MODEL_PRECISION"}
+    env = {**os.environ, "QA_MODEL_PRECISION": "auto"}
     index_dir = tmp_path / "index"
     build = subprocess.run(
         [sys.executable, "-m", "index", "build", "--out", str(index_dir)], env=env, capture_output=True, text=True
@@ -60,5 +61,8 @@ def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_
             together = list(
                 pool.map(lambda q: httpx.post(f"{served.url}/ask", json={"question": q}, timeout=30).json(), questions)
             )
+        metrics = httpx.get(f"{served.url}/metrics").text
+    batch_size = re.search(r"^qa_answer_batch_size_mean (\S+)$", metrics, re.MULTILINE)
+    assert batch_size and float(batch_size.group(1)) > 1, "the concurrent questions were not batched"
     assert all(a["answered"] for a in alone[:3])
     assert [(a["answer"], a["citations"]) for a in alone] == [(t["answer"], t["citations"]) for t in together]
