@@ -17,7 +17,7 @@ from index.embed import Embedder
 from index.errors import BuildInProgressError, CorruptIndexError, ModelMismatchError
 from index.search import nearest
 from index.segment import segment
-from index.store import IndexType, StoredIndex, load_version, make_current, write_version
+from index.store import IndexType, StoredIndex, embedded_precision, load_version, make_current, write_version
 
 SMOKE_QUERIES = 3
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
@@ -123,7 +123,7 @@ def check_model(stored: StoredIndex, embedder: Embedder, model_name: str) -> Non
         )
     # Questions embedded in one precision and sentences in the other score slightly apart, and an
     # answer would then depend on which precision built the index.
-    built_in = model.get("precision", "float32")  # manifests from before precision was recorded
+    built_in = embedded_precision(stored.manifest)
     if built_in != embedder.precision:
         raise ModelMismatchError(
             f"index {stored.version} was embedded in {built_in}, the model runs in {embedder.precision}: "

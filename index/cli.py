@@ -95,7 +95,9 @@ def eval_command(
         if questions is not None:
             _report(
                 f"{questions.name}",
-                _evaluate_folder(settings.corpus_dir, settings.index_dir, read_jsonl(questions), embedder, top_k),
+                _evaluate_folder(
+                    settings.corpus_dir, settings.index_dir, read_jsonl(questions), embedder, settings.model_name, top_k
+                ),
             )
         if squad is not None:
             _evaluate_squad(squad, squad_index, embedder, settings, sample_size, seed, top_k)
@@ -105,7 +107,7 @@ def eval_command(
 
 
 def _evaluate_folder(
-    corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, top_k: int
+    corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, model_name: str, top_k: int
 ) -> dict[str, dict[str, float | None]]:
     from index.baseline import BaselinePipeline
     from index.build import check_model
@@ -115,7 +117,7 @@ def _evaluate_folder(
     from index.store import load_current
 
     stored = load_current(index_dir)
-    check_model(stored, embedder, stored.manifest["model"]["name"])
+    check_model(stored, embedder, model_name)
     searcher = Searcher(stored, embedder)
     raw = [read_raw(p, p.read_bytes())[0] for p in corpus_files(corpus_dir)]
     baseline = BaselinePipeline.build(raw, embedder)
@@ -145,14 +147,14 @@ def _evaluate_squad(
     console.print(f"SQuAD: {len(documents)} articles, {len(chosen)} of {len(questions)} questions, seed {seed}")
     _report(
         f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
-        _evaluate_folder(corpus_dir, index_dir, chosen, embedder, top_k),
+        _evaluate_folder(corpus_dir, index_dir, chosen, embedder, settings.model_name, top_k),
     )
 
 
 def _outdated(manifest: dict[str, Any], embedder: Embedder) -> bool:
-    from index.store import ingestion_outdated
+    from index.store import embedded_precision, ingestion_outdated
 
-    return ingestion_outdated(manifest) or manifest["model"].get("precision", "float32") != embedder.precision
+    return ingestion_outdated(manifest) or embedded_precision(manifest) != embedder.precision
 
 
 def _stale(corpus_dir: Path, version: Path) -> bool:

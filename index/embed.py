@@ -78,7 +78,6 @@ class SentenceTransformerEmbedder:
     def _load(self) -> None:
         from transformers.utils import logging as transformers_logging
 
-        from index.mixed import bfloat16_linears
         from index.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
         from index.packing import packed_encoder_for
 
@@ -89,8 +88,7 @@ class SentenceTransformerEmbedder:
                 model = load_mean_pooled_bert(self.model_path)
             except (OSError, ValueError) as exc:
                 raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
-            if self.precision == "bfloat16":
-                bfloat16_linears(model.transformer)
+            self._in_precision(model.transformer)
             self.packed = packed_encoder_for(model)  # None: its packed vectors failed the probe
             self.dimension = model.dimension
         if self.packed is None:
@@ -101,17 +99,21 @@ class SentenceTransformerEmbedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        from index.mixed import bfloat16_linears
-
         try:
             model = SentenceTransformer(
                 str(self.model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
             )
         except (OSError, ValueError) as exc:
             raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
+        self._in_precision(model)
+        return model
+
+    def _in_precision(self, model: torch.nn.Module) -> None:
+        """Make `model` compute in this embedder's precision: float32 as loaded, or bfloat16 linear layers."""
+        from index.mixed import bfloat16_linears
+
         if self.precision == "bfloat16":
             bfloat16_linears(model)
-        return model
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""

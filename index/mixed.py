@@ -42,13 +42,10 @@ def padded_rows(count: int) -> int:
     return -(-count // step) * step
 
 
-def bfloat16_linears(model: torch.nn.Module) -> int:
-    """Replace every linear layer of `model` by a BFloat16Linear, in place; how many were replaced."""
-    replaced = 0
+def bfloat16_linears(model: torch.nn.Module) -> None:
+    """Replace every linear layer of `model` by a BFloat16Linear, in place."""
     for name, child in list(model.named_children()):
         if isinstance(child, torch.nn.Linear):
             setattr(model, name, BFloat16Linear(child))
-            replaced += 1
         else:
-            replaced += bfloat16_linears(child)
-    return replaced
+            bfloat16_linears(child)

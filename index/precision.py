@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 
 from index.errors import IndexError_
-from index.store import current_version_path, read_manifest
+from index.store import current_version_path, embedded_precision, read_manifest
 
 Precision = Literal["float32", "bfloat16"]
 PrecisionSetting = Literal["auto", "float32", "bfloat16"]
@@ -33,7 +33,7 @@ def resolve_precision(setting: PrecisionSetting, index_dir: Path) -> Precision:
     if setting != "auto":
         return setting
     try:
-        built_in = read_manifest(current_version_path(index_dir))["model"].get("precision", "float32")
+        built_in = embedded_precision(read_manifest(current_version_path(index_dir)))
     except (IndexError_, KeyError, TypeError):
         built_in = None
     if built_in in get_args(Precision):

@@ -171,6 +171,11 @@ def ingestion_outdated(manifest: dict[str, Any]) -> bool:
     return int(manifest.get("ingestion", 1)) < INGESTION_VERSION
 
 
+def embedded_precision(manifest: dict[str, Any]) -> str:
+    """The precision a manifest's vectors were embedded in; float32 for manifests from before it was recorded."""
+    return str(manifest["model"].get("precision", "float32"))
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest of a version folder, unchecked."""
     try:
