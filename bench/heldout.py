@@ -4,7 +4,9 @@ Weights are chosen here, never on the eval sample that `index eval --squad` repo
 
     .venv/bin/python -m bench.heldout search.TERM_COVERAGE_WEIGHT 0 0.2 0.3 0.4 0.5
 
-The SQuAD index is the one `index eval --squad` builds (data/squad/index).
+A weight is named by its module: `search` (index/search.py), `compose` or `abstain` (answering/).
+
+The SQuAD index is the one `answering eval --squad` builds (data/squad/index).
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ import argparse
 import random
 from pathlib import Path
 
-import index.answer
+import answering.abstain
+import answering.compose
 import index.search
-from index.embed import SentenceTransformerEmbedder
-from index.evaluate import Question, Scores, read_squad, sample, shown_evidence
-from index.settings import PROJECT_ROOT, IndexSettings
-from index.store import load_current
+from answering.evaluate import Question, Scores, read_squad, sample, shown_evidence
+from index import PROJECT_ROOT, IndexSettings, load_embedder, open_index
 
-EVAL_SAMPLE, EVAL_SEED = 2000, 13  # what `index eval --squad` reports on, left out here
+EVAL_SAMPLE, EVAL_SEED = 2000, 13  # what `answering eval --squad` reports on, left out here
 
 
 def held_out(questions: list[Question], size: int, seed: int) -> list[Question]:
@@ -32,7 +33,7 @@ def held_out(questions: list[Question], size: int, seed: int) -> list[Question]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.heldout", description=__doc__)
-    parser.add_argument("weight", help="a float constant of index/search.py or answer.py, e.g. search.LEXICAL_WEIGHT")
+    parser.add_argument("weight", help="a float constant, e.g. search.LEXICAL_WEIGHT")
     parser.add_argument("values", type=float, nargs="+")
     parser.add_argument("--squad", type=Path, default=PROJECT_ROOT.parent / "shared/eval/squad-dev-v1.1.json")
     parser.add_argument("--index", type=Path, default=PROJECT_ROOT / "data/squad/index")
@@ -40,13 +41,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     module_name, _, name = args.weight.partition(".")
-    module = {"search": index.search, "answer": index.answer}.get(module_name)
+    modules = {"search": index.search, "compose": answering.compose, "abstain": answering.abstain}
+    module = modules.get(module_name)
     if module is None or not isinstance(getattr(module, name, None), float):
-        parser.error(f"no float constant {args.weight} in index/search.py or index/answer.py")
+        parser.error(f"no float constant {args.weight} in {', '.join(modules)}")
 
     settings = IndexSettings()
-    embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
-    searcher = index.search.Searcher(load_current(args.index), embedder)
+    embedder = load_embedder(settings)
+    searcher = open_index(args.index, embedder, settings.model_name)
     questions = held_out(read_squad(args.squad)[1], args.size, args.seed)
     vectors = embedder.embed([q.question for q in questions])  # as /ask's batcher passes them
     print(f"{len(questions)} held-out questions, seed {args.seed}")
@@ -54,7 +56,7 @@ def main() -> None:
         setattr(module, name, value)
         scores = Scores()
         for gold, vector in zip(questions, vectors, strict=True):
-            answer = index.answer.answer_question(searcher, gold.question, vector=vector)
+            answer = answering.compose.answer_question(searcher, gold.question, vector=vector)
             scores.add(gold, answer.answered, answer.answer, shown_evidence(answer))
         figures = {k: v for k, v in scores.summary().items() if v is not None}
         print(f"{args.weight}={value:g}: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)

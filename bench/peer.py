@@ -17,8 +17,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel
 
-from index.embed import SentenceTransformerEmbedder
-from index.settings import IndexSettings
+from index import IndexSettings, SentenceTransformerEmbedder
 
 
 class LocalEmbeddings(Embeddings):

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.cache import EmbeddingCache
-from index.corpus import Document, load_corpus
-from index.embed import Embedder
-from index.errors import BuildInProgressError, CorruptIndexError, ModelMismatchError
-from index.search import nearest
-from index.segment import segment
-from index.store import IndexType, StoredIndex, embedded_precision, load_version, make_current, write_version
+from index.embedding.cache import EmbeddingCache
+from index.embedding.embed import Embedder
+from index.errors import BuildInProgressError, CorruptIndexError
+from index.ingest.corpus import Document, load_corpus
+from index.ingest.segment import segment
+from index.opening import check_model
+from index.store import load_version, make_current, write_version
+from index.vectors import IndexType
 
 SMOKE_QUERIES = 3
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
@@ -107,25 +108,7 @@ def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
     size = len(stored.sentences)
     probes = [stored.sentences[i] for i in np.linspace(0, size - 1, min(SMOKE_QUERIES, size)).astype(int)]
     queries = embedder.embed([stored.text(s) for s in probes])
-    scores, ids = nearest(stored.vectors, queries, 2)
+    scores, ids = stored.vectors.search(queries, 2)
     for probe, found, score in zip(probes, ids, scores, strict=True):
         if stored.text(probe) not in {stored.text(stored.sentences[int(i) % size]) for i in found} or score[0] < 0.98:
             raise CorruptIndexError(f"index {path.name}: a smoke query did not find its own sentence")
-
-
-def check_model(stored: StoredIndex, embedder: Embedder, model_name: str) -> None:
-    """Refuse an index whose vectors come from another model, or precision, than the configured one."""
-    model = stored.manifest["model"]
-    if model["name"] != model_name or model["dimension"] != embedder.dimension:
-        raise ModelMismatchError(
-            f"index {stored.version} was built with {model['name']}/{model['dimension']}, "
-            f"the configured model is {model_name}/{embedder.dimension}: rebuild the index"
-        )
-    # Questions embedded in one precision and sentences in the other score slightly apart, and an
-    # answer would then depend on which precision built the index.
-    built_in = embedded_precision(stored.manifest)
-    if built_in != embedder.precision:
-        raise ModelMismatchError(
-            f"index {stored.version} was embedded in {built_in}, the model runs in {embedder.precision}: "
-            f"rebuild the index, or set QA_MODEL_PRECISION={built_in}"
-        )

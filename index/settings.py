@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.precision import Precision, PrecisionSetting, resolve_precision
-from index.store import IndexType
+from index.embedding.precision import Precision, PrecisionSetting, resolve_precision
+from index.vectors import IndexType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,23 +20,20 @@ import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import faiss
 import numpy as np
 
-from index.corpus import INGESTION_VERSION, Document
 from index.errors import CorruptIndexError, IndexNotFoundError
-from index.segment import Sentence
+from index.ingest.corpus import INGESTION_VERSION, Document
+from index.ingest.segment import Sentence
+from index.vectors import IndexType, VectorIndex
 
 FORMAT = 1
 CURRENT = "current"
 VERSIONS = "versions"
 KEEP_VERSIONS = 2
 DATA_FILES = ("documents.json", "sentences.json", "vectors.faiss")
-IndexType = Literal["flat", "hnsw"]
-HNSW_M = 32  # links per node: recall near flat's at this corpus scale, for 2x the memory of the vectors
-HNSW_EF_SEARCH = 256  # the search asks for 64 candidates; a wider beam keeps recall of all 64 high
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class StoredIndex:
     manifest: dict[str, Any]
     documents: dict[str, Document]
     sentences: list[Sentence]
-    vectors: faiss.Index
+    vectors: VectorIndex
 
     @property
     def ingestion_outdated(self) -> bool:
@@ -70,13 +67,6 @@ def new_version_id(documents: list[Document]) -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + digest
 
 
-def new_faiss_index(dimension: int, index_type: IndexType) -> faiss.Index:
-    """An empty inner-product index: exact flat, or approximate HNSW for large corpora."""
-    if index_type == "hnsw":
-        return faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-    return faiss.IndexFlatIP(dimension)
-
-
 def write_version(
     index_dir: Path,
     documents: list[Document],
@@ -93,9 +83,9 @@ def write_version(
     try:
         _write_json(staging / "documents.json", [asdict(d) for d in documents])
         _write_json(staging / "sentences.json", _sentences_to_columns(sentences))
-        searchable = new_faiss_index(vectors.shape[1], index_type)
-        searchable.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(searchable, str(staging / "vectors.faiss"))
+        searchable = VectorIndex.new(vectors.shape[1], index_type)
+        searchable.add(vectors)
+        searchable.save(staging / "vectors.faiss")
         manifest = {
             "format": FORMAT,
             "version": version,
@@ -105,7 +95,7 @@ def write_version(
             "counts": {
                 "documents": len(documents),
                 "sentences": len(sentences),
-                "vectors": int(searchable.ntotal),
+                "vectors": searchable.count,
                 "characters": sum(len(d.text) for d in documents),
             },
             "documents": [
@@ -200,9 +190,7 @@ def load_version(path: Path, verify: bool = True) -> StoredIndex:
                     raise CorruptIndexError(f"index {path.name}: {name} does not match its checksum")
         documents = [Document(**d) for d in json.loads((path / "documents.json").read_text(encoding="utf-8"))]
         sentences = _sentences_from_columns(json.loads((path / "sentences.json").read_text(encoding="utf-8")))
-        vectors = faiss.read_index(str(path / "vectors.faiss"))
-        if isinstance(vectors, faiss.IndexHNSW):
-            vectors.hnsw.efSearch = HNSW_EF_SEARCH
+        vectors = VectorIndex.load(path / "vectors.faiss")
     except CorruptIndexError:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -211,8 +199,8 @@ def load_version(path: Path, verify: bool = True) -> StoredIndex:
     if not (
         counts["documents"] == len(documents)
         and counts["sentences"] == len(sentences)
-        and counts["vectors"] == vectors.ntotal == 2 * len(sentences)
-        and vectors.d == manifest["model"]["dimension"]
+        and counts["vectors"] == vectors.count == 2 * len(sentences)
+        and vectors.dimension == manifest["model"]["dimension"]
     ):
         raise CorruptIndexError(f"index {path.name}: counts disagree between manifest, metadata and vectors")
     return StoredIndex(

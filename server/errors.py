@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -10,12 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.answering import AnswerTimeoutError
+from server.answerer import AnswerTimeoutError
+from server.schemas import ASK_EXAMPLE, AskRequest
 from server.state import IndexUnavailableError
 
 log = logging.getLogger("server")
 
-EXAMPLE = 'send a JSON object like {"question": "What is JNAAM?", "top_k": 3}'
+ACCEPTED_FIELDS = " and ".join(f"'{name}'" for name in AskRequest.model_fields)
+EXAMPLE = f"send a JSON object like {json.dumps(ASK_EXAMPLE)}"
 
 
 def validation_message(errors: list[dict[str, Any]]) -> str:
@@ -30,7 +33,7 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
         elif not location:
             parts.append(f"the request body is missing or not an object: {EXAMPLE}")
         elif kind == "extra_forbidden":
-            parts.append(f"unknown field '{location[-1]}': only 'question' and 'top_k' are accepted")
+            parts.append(f"unknown field '{location[-1]}': only {ACCEPTED_FIELDS} are accepted")
         else:
             parts.append(f"{'.'.join(location)}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"

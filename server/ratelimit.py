@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
 from limits import RateLimitItemPerMinute, storage, strategies
 
 
@@ -27,9 +27,3 @@ class RateLimiter:
             detail=f"Too many questions: at most {self.item.amount} per minute. Try again in {retry_after} s.",
             headers={"Retry-After": str(retry_after)},
         )
-
-
-async def rate_limited(request: Request) -> None:
-    """Dependency: apply the app's rate limit to this request's client address."""
-    limiter: RateLimiter = request.state.rate_limiter
-    limiter.check(request.client.host if request.client else "unknown")

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from index.build import build_index
-from index.errors import BuildCancelledError, BuildInProgressError, IndexError_
+from index import BuildCancelledError, BuildInProgressError, IndexError_, IndexSettings, build_index
 from server.state import IndexHolder
 
 log = logging.getLogger("server")
@@ -39,7 +38,10 @@ class BuildJob:
 class Rebuilder:
     """Runs at most one build at a time and remembers the last one."""
 
-    def __init__(self, holder: IndexHolder, on_finished: Callable[[BuildJob], None] | None = None) -> None:
+    def __init__(
+        self, settings: IndexSettings, holder: IndexHolder, on_finished: Callable[[BuildJob], None] | None = None
+    ) -> None:
+        self.settings = settings
         self.holder = holder
         self.on_finished = on_finished
         self.last: BuildJob | None = None
@@ -74,7 +76,7 @@ class Rebuilder:
             raise BuildCancelledError("the server shut down during the build; the live index is unchanged")
 
     def _run(self, job: BuildJob) -> None:
-        settings = self.holder.settings
+        settings = self.settings
         try:
             report = build_index(
                 settings.corpus_dir,

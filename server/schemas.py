@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
+from answering import DEFAULT_TOP_K
+
+ASK_EXAMPLE: dict[str, JsonValue] = {"question": "What is JNAAM?", "top_k": DEFAULT_TOP_K}
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
 class AskRequest(BaseModel):
     """A question, and how many citations at most to return."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ASK_EXAMPLE]})
 
     question: Question = Field(description="The question, 1-1000 characters after trimming.")
     top_k: int | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
@@ -21,7 +24,7 @@ class AskRequest(BaseModel):
 class CitationOut(BaseModel):
     """A cited excerpt: the document's text[start:end] equals `excerpt` exactly."""
 
-    model_config = ConfigDict(from_attributes=True)  # read straight from index.answer.Citation
+    model_config = ConfigDict(from_attributes=True)  # read straight from answering.Citation
 
     n: int
     doc_id: str
@@ -69,3 +72,18 @@ class Problem(BaseModel):
     """An error: `detail` says what is wrong and what to do."""
 
     detail: str
+
+
+# Documented error responses, shared by the routes.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The request is not well-formed HTTP (e.g. a bad Content-Length)."},
+    408: {"model": Problem, "description": "The request body did not arrive in time."},
+    413: {"model": Problem, "description": "The request body is too large."},
+    422: {"model": Problem, "description": "The request is malformed; `detail` says what to fix."},
+    429: {"model": Problem, "description": "Too many questions from this address; see Retry-After."},
+    503: {"model": Problem, "description": "No index is loaded, or answering took too long."},
+}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No bearer token was sent."},
+    403: {"model": Problem, "description": "The token is wrong, or rebuilds are disabled."},
+}

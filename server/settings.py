@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 
-from index.settings import PROJECT_ROOT, IndexSettings
+from answering import DEFAULT_TOP_K
+from index import PROJECT_ROOT, IndexSettings
 
 
 class Settings(IndexSettings):
@@ -17,7 +18,7 @@ class Settings(IndexSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     web_dir: Path = PROJECT_ROOT / "web"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    default_top_k: int = Field(default=3, ge=1, le=10)
+    default_top_k: int = Field(default=DEFAULT_TOP_K, ge=1, le=10)
     # Enables POST /index/rebuild; read from ADMIN_TOKEN. A SecretStr never shows in logs or reprs.
     admin_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("admin_token", "ADMIN_TOKEN", "QA_ADMIN_TOKEN")
@@ -29,7 +30,7 @@ class Settings(IndexSettings):
     )
     request_timeout_s: float = Field(default=10.0, gt=0, le=300)
     answer_cache_size: int = Field(default=1024, ge=0)
-    # Questions from concurrent requests share one forward pass; see index/batching.py.
+    # Questions from concurrent requests share one forward pass; see server/batching.py.
     embed_max_batch: int = Field(default=32, ge=1, le=256)
     embed_max_wait_ms: float = Field(default=2.0, ge=0, le=100)
     # One encode runs at a time (the batcher serialises them), so it may use every core.

@@ -1,4 +1,4 @@
-"""What the app holds while it runs: the model and the searcher of the live index version."""
+"""What the app holds while it runs: the live index's searcher, and every long-lived service, typed."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
-from index.build import check_model
-from index.embed import Embedder
-from index.errors import IndexError_
-from index.search import Searcher
-from index.store import current_version_path, load_version
-from server.settings import Settings
+from fastapi.templating import Jinja2Templates
+
+from index import Embedder, IndexError_, Searcher, live_version_path, open_version
+
+if TYPE_CHECKING:
+    from server.answerer import Answerer
+    from server.observability import Metrics
+    from server.ratelimit import RateLimiter
+    from server.rebuild import Rebuilder
+    from server.settings import Settings
 
 log = logging.getLogger("server")
 
@@ -29,7 +34,8 @@ class IndexHolder:
     switch never changes the version under a request in flight.
     """
 
-    settings: Settings
+    index_dir: Path
+    model_name: str
     embedder: Embedder
     searcher: Searcher | None = None
     problem: str = "index not loaded yet"
@@ -41,7 +47,7 @@ class IndexHolder:
         """Load the version `current` points at if it is new; keep the old one if it cannot load."""
         with self._lock:
             try:
-                target = current_version_path(self.settings.index_dir)
+                target = live_version_path(self.index_dir)
             except IndexError_ as exc:
                 if self.searcher is None:
                     self._refuse(None, str(exc))
@@ -49,15 +55,13 @@ class IndexHolder:
             if target in (self.loaded_path, self.refused_path):
                 return False
             try:
-                stored = load_version(target)
-                check_model(stored, self.embedder, self.settings.model_name)
-                searcher = Searcher(stored, self.embedder)
+                searcher = open_version(target, self.embedder, self.model_name)
             except IndexError_ as exc:
                 self._refuse(target, str(exc))
                 return False
             self.searcher, self.loaded_path, self.problem = searcher, target, ""
-            log.info("serving index %s", stored.version)
-            if stored.ingestion_outdated:
+            log.info("serving index %s", searcher.version)
+            if searcher.ingestion_outdated:
                 log.warning("index %s was cleaned by an older ingestion: rebuild it to apply the current one", target)
             return True
 
@@ -69,7 +73,7 @@ class IndexHolder:
             self.problem = reason
             log.error("index unavailable: %s", reason)
         else:
-            log.error("index %s refused, still serving %s: %s", target, self.searcher.stored.version, reason)
+            log.error("index %s refused, still serving %s: %s", target, self.searcher.version, reason)
 
     def current(self) -> Searcher:
         """The live searcher, or IndexUnavailableError with the reason."""
@@ -77,3 +81,22 @@ class IndexHolder:
         if searcher is None:
             raise IndexUnavailableError(self.problem)
         return searcher
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a request may use, built once by the lifespan; the one place a request reads settings from."""
+
+    settings: Settings
+    holder: IndexHolder
+    answerer: Answerer
+    rebuilder: Rebuilder
+    rate_limiter: RateLimiter
+    metrics: Metrics
+    templates: Jinja2Templates
+
+
+class LifespanState(TypedDict):
+    """What the lifespan yields; Starlette hands it to every request as `request.state`."""
+
+    services: Services

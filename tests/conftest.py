@@ -1,30 +1,82 @@
-"""Shared fixtures: the real model, a real index of the real essay, and the app over real HTTP."""
+"""Shared fixtures: the real model, a real index of the real essay, and the app over real HTTP; and a fake
+embedder for logic tests that must not wait for the model."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
 from bench.processes import free_port
-from index.build import build_index
-from index.embed import SentenceTransformerEmbedder
-from index.search import Searcher
-from index.settings import PROJECT_ROOT, IndexSettings
-from index.store import load_current
+from index import PROJECT_ROOT, IndexSettings, Searcher, SentenceTransformerEmbedder, build_index, open_index
+from index.embedding.precision import Precision
+from index.terms import content_terms
 from server.app import create_app
 from server.settings import Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
 ESSAY_ID = "uk-japan-security-cooperation"
+SHARED = PROJECT_ROOT.parent / "shared"  # the eval sets and documents beside the checkout, as CI lays them
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def shared_file(relative: str) -> Path:
+    """A file of ../shared; a test that needs it fails, never skips, when it is missing."""
+    path = SHARED / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: the tests need ../shared beside the checkout, as CI lays it out")
+    return path
+
+
+class FakeEmbedder:
+    """A deterministic stand-in for the model: a text's vector is the normalised sum of its stemmed terms' own.
+
+    Texts that share terms point alike and texts that share none are near orthogonal, which is all that
+    logic tests of search, composition and abstention need; it embeds thousands of texts a millisecond.
+    """
+
+    dimension = 256
+    precision: Precision = "float32"
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in content_terms(text):
+                vectors[row] += _term_vector(term, self.dimension)
+        if progress:
+            progress(len(texts))
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+def _term_vector(term: str, dimension: int) -> np.ndarray:
+    seed = int.from_bytes(hashlib.sha256(term.encode()).digest()[:8], "little")
+    return np.random.default_rng(seed).standard_normal(dimension).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def fake_searcher(corpus: dict[str, str], folder: Path, embedder: FakeEmbedder | None = None) -> Searcher:
+    """A searcher over `corpus` (file name -> text) built in `folder` with the fake embedder: milliseconds."""
+    embedder = embedder or FakeEmbedder()
+    (folder / "corpus").mkdir(parents=True, exist_ok=True)
+    for name, text in corpus.items():
+        (folder / "corpus" / name).write_text(text, encoding="utf-8")
+    build_index(folder / "corpus", folder / "index", embedder, "fake")
+    return open_index(folder / "index", embedder, "fake")
 
 
 def copy_of_the_model(target: Path) -> Path:
@@ -51,13 +103,13 @@ def embedder() -> SentenceTransformerEmbedder:
 def essay_index(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
     """An index of the real essay, built once with the real model."""
     index_dir = tmp_path_factory.mktemp("essay-index")
-    build_index(CORPUS, index_dir, embedder, "all-MiniLM-L6-v2")
+    build_index(CORPUS, index_dir, embedder, MODEL_NAME)
     return index_dir
 
 
 @pytest.fixture(scope="session")
 def searcher(essay_index: Path, embedder: SentenceTransformerEmbedder) -> Searcher:
-    return Searcher(load_current(essay_index), embedder)
+    return open_index(essay_index, embedder, MODEL_NAME)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from index.build import build_index, validate_version
 from index.cli import app
-from index.embed import SentenceTransformerEmbedder
+from index.embedding.embed import SentenceTransformerEmbedder
 from index.errors import CorruptIndexError, ModelMismatchError
 from index.settings import IndexSettings
 from index.store import CURRENT, current_version_path, load_current, load_version
@@ -23,7 +23,7 @@ def test_built_index_has_manifest_vectors_and_exact_offsets(essay_index: Path) -
     manifest = stored.manifest
     assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384, "precision": "float32"}
     assert manifest["counts"]["sentences"] == len(stored.sentences) > 40
-    assert manifest["counts"]["vectors"] == stored.vectors.ntotal == 2 * len(stored.sentences)
+    assert manifest["counts"]["vectors"] == stored.vectors.count == 2 * len(stored.sentences)
     assert manifest["documents"][0]["sha256"] and manifest["version"] == stored.version
     for sentence in stored.sentences:
         assert stored.text(sentence) in stored.context(sentence)
@@ -33,7 +33,7 @@ def test_vectors_are_the_real_model_embeddings(essay_index: Path, embedder: Sent
     stored = load_current(essay_index)
     sentence = stored.sentences[5]
     expected = embedder.embed([stored.text(sentence)])[0]
-    assert np.allclose(stored.vectors.reconstruct(5), expected, atol=1e-5)
+    assert np.allclose(stored.vectors.stored()[5], expected, atol=1e-5)
 
 
 def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones(

@@ -6,27 +6,20 @@ import json
 import shutil
 from pathlib import Path
 
-import faiss
 import numpy as np
-import pytest
 
-from index.build import build_index
-from index.embed import SentenceTransformerEmbedder
-from index.evaluate import read_squad, write_squad_corpus
-from index.search import CANDIDATES, Searcher
-from index.settings import PROJECT_ROOT
-from index.store import load_current
+from answering.evaluate import read_squad, write_squad_corpus
+from index import CANDIDATES, SentenceTransformerEmbedder, build_index, open_index
+from tests.conftest import shared_file
 
-SQUAD = PROJECT_ROOT.parent / "shared" / "eval" / "squad-dev-v1.1.json"
 ARTICLES = 5
 
 
 def test_hnsw_finds_what_flat_finds_on_squad_articles(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
-    if not SQUAD.is_file():
-        pytest.skip(f"SQuAD dev set not found at {SQUAD}")
-    documents, _ = read_squad(SQUAD)
+    squad = shared_file("eval/squad-dev-v1.1.json")
+    documents, _ = read_squad(squad)
     kept = dict(list(documents.items())[:ARTICLES])
-    articles = json.loads(SQUAD.read_text(encoding="utf-8"))["data"][:ARTICLES]
+    articles = json.loads(squad.read_text(encoding="utf-8"))["data"][:ARTICLES]
     asked = [qa["question"] for a in articles for p in a["paragraphs"] for qa in p["qas"]][::5][:150]
     corpus = tmp_path / "corpus"
     write_squad_corpus(kept, corpus)
@@ -35,14 +28,11 @@ def test_hnsw_finds_what_flat_finds_on_squad_articles(tmp_path: Path, embedder: 
     report = build_index(corpus, tmp_path / "hnsw", embedder, "m", index_type="hnsw")
     assert report.embedded == 0  # the approximate index reuses every cached embedding
 
-    flat, hnsw = (
-        Searcher(load_current(tmp_path / "flat"), embedder),
-        Searcher(load_current(tmp_path / "hnsw"), embedder),
-    )
-    assert isinstance(hnsw.stored.vectors, faiss.IndexHNSW) and hnsw.stored.manifest["index_type"] == "hnsw"
+    flat, hnsw = open_index(tmp_path / "flat", embedder, "m"), open_index(tmp_path / "hnsw", embedder, "m")
+    assert hnsw.index_type == "hnsw" == hnsw.manifest["index_type"] and flat.index_type == "flat"
     vectors = embedder.embed(asked)
-    _, exact = flat.stored.vectors.search(vectors, CANDIDATES)
-    _, approx = hnsw.stored.vectors.search(vectors, CANDIDATES)
+    exact = [flat.nearest(v, CANDIDATES) for v in vectors]
+    approx = [hnsw.nearest(v, CANDIDATES) for v in vectors]
     recall = np.mean([len(set(e) & set(a)) / CANDIDATES for e, a in zip(exact, approx, strict=True)])
     same = sum(flat.search(q, 1, v)[0].row == hnsw.search(q, 1, v)[0].row for q, v in zip(asked, vectors, strict=True))
     assert recall >= 0.95

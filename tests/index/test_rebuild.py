@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from index.build import build_index
-from index.embed import SentenceTransformerEmbedder
+from index.embedding.embed import SentenceTransformerEmbedder
 from index.settings import PROJECT_ROOT
 from index.store import CURRENT, VERSIONS, load_current
 from tests.conftest import CORPUS

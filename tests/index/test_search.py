@@ -1,25 +1,57 @@
-"""The vector search on the request path."""
+"""Hybrid search logic, on small corpora with the fake embedder (milliseconds, no model)."""
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-import faiss
-import numpy as np
 import pytest
 
-from index.search import Searcher, nearest
+from index import Searcher
+from index.terms import content_terms
+from tests.conftest import FakeEmbedder, fake_searcher
+
+NOTES = {
+    "stars.txt": (
+        "The observatory opened in 1901 on a hill outside the town.\n\n"
+        "Astronomers there surveyed variable stars for forty years. "
+        "The survey catalogued nine thousand variable stars.\n\n"
+        "The dome was rebuilt after a storm in 1950."
+    ),
+    "bread.txt": "Sourdough bread rises slowly. A starter of flour and water leavens it.",
+}
 
 
-def test_faiss_searches_on_the_calling_thread_alone(searcher: Searcher) -> None:
-    # FAISS's own OpenMP workers would spin on the core torch's forward passes need (see `nearest`).
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: OpenMP runs one thread anyway")
-    query = searcher.matrix[:1]
-    with ThreadPoolExecutor(max_workers=1) as fresh:
-        assert fresh.submit(faiss.omp_get_max_threads).result() > 1
-    with ThreadPoolExecutor(max_workers=1) as answering:
-        scores, ids = answering.submit(nearest, searcher.stored.vectors, query, 2).result()
-        assert answering.submit(faiss.omp_get_max_threads).result() == 1
-    assert ids[0][0] == 0 and np.isclose(scores[0][0], 1.0, atol=1e-5)
+def _searcher(tmp_path: Path, fake_embedder: FakeEmbedder) -> Searcher:
+    return fake_searcher(NOTES, tmp_path, fake_embedder)
+
+
+def test_the_sentence_that_shares_the_question_terms_comes_first(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    best = searcher.search("When was the dome rebuilt after the storm?")[0]
+    assert searcher.text(best.sentence) == "The dome was rebuilt after a storm in 1950."
+    assert best.score > best.dense > 0 and best.lexical == 1.0
+
+
+def test_hits_are_ranked_best_first_and_limited(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    hits = _searcher(tmp_path, fake_embedder).search("variable stars survey", limit=3)
+    assert len(hits) == 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_public_accessors_read_the_version(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    assert set(searcher.documents) == {"stars", "bread"}
+    assert searcher.manifest["version"] == searcher.version and searcher.index_type == "flat"
+    hit = searcher.search("sourdough starter")[0]
+    assert searcher.sentence_terms(hit) == frozenset(content_terms(searcher.text(hit.sentence)))
+    assert searcher.context_terms(hit) >= searcher.sentence_terms(hit)
+    assert searcher.text(hit.sentence) in searcher.context(hit.sentence)
+
+
+def test_coverage_weighs_rare_terms_most(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    weights = searcher.term_weights(content_terms("observatory variable"))
+    assert 0 < weights["variabl"] < weights["observatori"] < searcher.idf("zorblax")  # unseen terms weigh most
+    alone = searcher.coverage(weights, frozenset({"observatori"}))
+    assert 0.5 < alone < 1 and searcher.coverage(weights, frozenset({"observatori", "variabl"})) == pytest.approx(1)
+    assert searcher.coverage({}, frozenset()) == 1.0  # a question without terms is fully covered

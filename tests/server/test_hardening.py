@@ -113,23 +113,28 @@ def test_64_concurrent_clients_for_20_seconds_get_no_5xx_and_lose_nothing(essay_
     with serve(create_app(settings)) as url:
         deadline = time.monotonic() + 20
 
-        def client(n: int) -> tuple[int, int, list[int]]:
-            sent, received, bad = 0, 0, []
+        def client(n: int) -> tuple[int, list[str]]:
+            """Questions sent, and what went wrong: a failed request, a 5xx, or an answer to another question."""
+            sent, wrong = 0, []
             with httpx.Client(base_url=url, timeout=30) as http:
                 while time.monotonic() < deadline:
+                    question = QUESTIONS[(n + sent) % len(QUESTIONS)]
                     sent += 1
-                    response = http.post("/ask", json={"question": QUESTIONS[(n + sent) % len(QUESTIONS)]})
-                    received += 1
-                    if response.status_code != 200 or not response.json()["citations"]:
-                        bad.append(response.status_code)
-            return sent, received, bad
+                    try:
+                        response = http.post("/ask", json={"question": question})
+                    except httpx.TransportError as exc:
+                        wrong.append(f"lost: {exc!r}")
+                        continue
+                    if response.status_code != 200:
+                        wrong.append(f"status {response.status_code}")
+                    elif response.json()["question"] != question or not response.json()["citations"]:
+                        wrong.append(f"answer to another question: {response.json()['question']}")
+            return sent, wrong
 
         with ThreadPoolExecutor(64) as pool:
             results = list(pool.map(client, range(64)))
-    sent = sum(r[0] for r in results)
-    assert sent == sum(r[1] for r in results)
-    assert [code for r in results for code in r[2]] == []
-    assert sent >= 64
+    assert [problem for _, problems in results for problem in problems] == []
+    assert sum(sent for sent, _ in results) >= 64
 
 
 def test_one_json_log_line_per_request_without_secrets(essay_index: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -159,17 +164,26 @@ def test_questions_are_logged_when_configured(essay_index: Path, caplog: pytest.
 
 
 def test_metrics_count_requests_answers_and_the_index_version(client: httpx.Client) -> None:
+    before = _counters(client.get("/metrics").text)
     client.post("/ask", json={"question": "What is JNAAM?"})
     client.post("/ask", json={"question": "How do I bake sourdough bread at home?"})
     version = client.get("/readyz").json()["index_version"]
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
-    text = metrics.text
-    assert 'qa_http_requests_total{method="POST",route="/ask",status="200"}' in text
-    assert 'qa_http_request_duration_seconds_bucket{le="0.1",route="/ask"}' in text
-    assert 'qa_answers_total{outcome="answered"}' in text and 'qa_answers_total{outcome="abstained"}' in text
-    assert f'qa_index_info{{version="{version}"}} 1.0' in text
-    assert "qa_index_build_duration_seconds" in text
+    after = _counters(metrics.text)
+    ask_200 = 'qa_http_requests_total{method="POST",route="/ask",status="200"}'
+    assert after[ask_200] - before.get(ask_200, 0) == 2
+    for outcome in ("answered", "abstained"):
+        name = f'qa_answers_total{{outcome="{outcome}"}}'
+        assert after[name] - before.get(name, 0) == 1
+    assert 'qa_http_request_duration_seconds_bucket{le="0.1",route="/ask"}' in metrics.text
+    assert after[f'qa_index_info{{version="{version}"}}'] == 1.0
+
+
+def _counters(text: str) -> dict[str, float]:
+    """Each sample line of a Prometheus text page, name and labels to value."""
+    samples = (line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {name: float(value) for name, value in samples}
 
 
 def test_repeated_questions_come_from_the_cache_and_match(client: httpx.Client) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from bench.processes import free_port, launch, our_server
-from index.precision import native_bfloat16
+from index.embedding.precision import native_bfloat16
 from index.store import current_version_path, read_manifest
 
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from index.build import build_index
-from index.corpus import INGESTION_VERSION
-from index.embed import SentenceTransformerEmbedder
+from index.embedding.embed import SentenceTransformerEmbedder
+from index.ingest.corpus import INGESTION_VERSION
 from index.settings import PROJECT_ROOT
 from index.store import load_current
 from server.app import create_app

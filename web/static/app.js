@@ -100,7 +100,7 @@
       const related = response.related || [];
       if (related.length) reply.appendChild(renderExcerpts(related, "Also worth reading (not part of the answer):"));
     } else {
-      reply.appendChild(el("p", "answer-text", "The documents do not cover this question."));
+      reply.appendChild(el("p", "answer-text", response.answer));  // the service's own "not covered" text
       if (response.reason) reply.appendChild(el("p", "reason", "Why: " + response.reason + "."));
       if (response.citations.length) {
         reply.appendChild(renderExcerpts(response.citations, "Closest passages, for you to check (not an answer):"));
@@ -118,7 +118,7 @@
   function announce(turn) {
     if (turn.error) announcer.textContent = "Error: " + turn.error;
     else if (turn.response.answered) announcer.textContent = "Answer: " + turn.response.answer.replace(/\s*\[\d+\]/g, "");
-    else announcer.textContent = "The documents do not cover this question.";
+    else announcer.textContent = turn.response.answer;
   }
 
   async function errorMessage(response) {

@@ -1,0 +1,3 @@
+from answering.cli import app
+
+app(prog_name="python -m answering")

@@ -1,0 +1,57 @@
+"""Abstention: whether the chosen sentences really answer the question, and why not when they do not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from answering.question import QuestionProfile, has_answer_type
+from index import Hit, Searcher
+
+COVERAGE_WEIGHT = 0.5
+MIN_CONFIDENCE = 0.4  # calibrated on the dev set and eval/essay-negatives.jsonl: see README
+
+
+@dataclass(frozen=True)
+class Support:
+    """How well the chosen sentences support an answer to the question."""
+
+    dense: float  # best cosine between the question and a chosen sentence
+    coverage: float  # IDF-weighted share of the question's terms found in the chosen contexts
+    missing_numbers: tuple[str, ...]
+    holds_type: bool
+
+    @property
+    def confidence(self) -> float:
+        """One score from meaning and wording; neither alone separates answerable questions."""
+        return self.dense + COVERAGE_WEIGHT * self.coverage
+
+
+def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> Support:
+    """The evidence for and against answering from `chosen`."""
+    contexts = [searcher.context(h.sentence) for h in chosen]
+    context_terms = frozenset().union(*(searcher.context_terms(h) for h in chosen))
+    return Support(
+        dense=max((h.dense_sentence for h in chosen), default=0.0),
+        coverage=searcher.coverage(searcher.term_weights(profile.terms), context_terms),
+        missing_numbers=tuple(n for n in profile.numbers if not any(n in c for c in contexts)),
+        holds_type=any(holds_type(searcher, profile, h) for h in chosen),
+    )
+
+
+def abstention_reason(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> str:
+    """Why the corpus does not answer, or '' when it does."""
+    if not chosen:
+        return "the index holds no passage for this question"
+    support = measure_support(searcher, profile, chosen)
+    if support.missing_numbers:
+        return "the passages do not mention " + ", ".join(support.missing_numbers)
+    if not support.holds_type:
+        return f"the passages hold no {profile.expects}, which the question asks for"
+    if support.confidence < MIN_CONFIDENCE:
+        return "no passage is close enough in meaning and wording to the question"
+    return ""
+
+
+def holds_type(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:
+    """Whether a hit's sentence holds the kind of answer the question asks for."""
+    return has_answer_type(profile, searcher.text(hit.sentence))

@@ -1,0 +1,143 @@
+"""Compose a short extractive answer, every sentence cited, or abstain when the corpus is silent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from answering.abstain import abstention_reason, holds_type
+from answering.question import QuestionProfile, analyze, has_answer_type
+from index import Hit, Searcher
+
+MAX_SENTENCES = 3
+MAX_WORDS = 90
+SUPPORT_RATIO = 0.85  # a further sentence must score this close to the best one
+NEAR_DUPLICATE = 0.6  # token overlap above which two sentences say the same thing
+TYPE_BONUS = 0.08  # ranking bonus for a sentence holding the kind of answer asked for
+NOT_COVERED = "The documents do not cover this question."
+DEFAULT_TOP_K = 3  # passages an answer cites and shows at most, unless the caller asks otherwise
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited excerpt: document text[start:end] == excerpt."""
+
+    n: int
+    doc_id: str
+    title: str
+    excerpt: str
+    start: int
+    end: int
+    context: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose every sentence is followed by the [n] of its citation."""
+
+    question: str
+    answered: bool
+    answer: str
+    citations: list[Citation]
+    reason: str
+    related: list[Citation] = field(default_factory=list)  # further passages, not part of the answer
+
+
+def answer_question(
+    searcher: Searcher, question: str, top_k: int = DEFAULT_TOP_K, vector: np.ndarray | None = None
+) -> Answer:
+    """Answer from the index: choose 1-3 sentences that together answer, or abstain with the closest.
+
+    `vector` is the question's embedding when the caller has it already (batched with others).
+    """
+    profile = analyze(question)
+    hits = _rerank(searcher, profile, searcher.search(question, limit=max(20, top_k), vector=vector))
+    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES))
+    reason = abstention_reason(searcher, profile, chosen)
+    if reason:
+        closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]
+        return Answer(question, False, NOT_COVERED, closest, reason)
+    citations = [_citation(searcher, n, hit) for n, hit in enumerate(chosen, start=1)]
+    text = " ".join(f"{c.excerpt} [{c.n}]" for c in citations)
+    further = _related(searcher, hits, chosen, top_k - len(chosen))
+    related = [_citation(searcher, n, hit) for n, hit in enumerate(further, start=len(chosen) + 1)]
+    return Answer(question, True, text, citations, "", related)
+
+
+def _related(searcher: Searcher, hits: list[Hit], chosen: list[Hit], limit: int) -> list[Hit]:
+    """The next best passages that repeat neither the answer nor each other, up to `limit`.
+
+    A sentence already shown inside a chosen passage's context adds nothing to read, so it is skipped.
+    """
+    picked: list[Hit] = []
+    for hit in hits:
+        if len(picked) >= limit:
+            break
+        shown = [*chosen, *picked]
+        if any(_within_context(hit, other) or _near_duplicate(searcher, hit, other) for other in shown):
+            continue
+        picked.append(hit)
+    return picked
+
+
+def _within_context(hit: Hit, other: Hit) -> bool:
+    a, b = hit.sentence, other.sentence
+    return a.doc_id == b.doc_id and b.context_start <= a.start and a.end <= b.context_end
+
+
+def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit]) -> list[Hit]:
+    if profile.expects is None:
+        return hits
+    bonus = {h.row: TYPE_BONUS if has_answer_type(profile, searcher.text(h.sentence)) else 0.0 for h in hits}
+    return sorted(hits, key=lambda h: h.score + bonus[h.row], reverse=True)
+
+
+def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit: int) -> list[Hit]:
+    """The best sentence, then others close in score that add a key term or the missing answer type."""
+    if not hits:
+        return []
+    chosen = [hits[0]]
+    covered = _covered_terms(searcher, profile, hits[0])
+    words = _words(searcher, hits[0])
+    for hit in hits[1:]:
+        if len(chosen) >= limit or hit.score < SUPPORT_RATIO * hits[0].score:
+            break
+        if any(_near_duplicate(searcher, hit, other) for other in chosen):
+            continue
+        adds_terms = _covered_terms(searcher, profile, hit) - covered
+        adds_type = not any(holds_type(searcher, profile, c) for c in chosen) and holds_type(searcher, profile, hit)
+        if (adds_terms or adds_type) and words + _words(searcher, hit) <= MAX_WORDS:
+            chosen.append(hit)
+            covered |= adds_terms
+            words += _words(searcher, hit)
+    return chosen
+
+
+def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:
+    document = searcher.documents[hit.sentence.doc_id]
+    return Citation(
+        n=n,
+        doc_id=document.doc_id,
+        title=document.title,
+        excerpt=searcher.text(hit.sentence),
+        start=hit.sentence.start,
+        end=hit.sentence.end,
+        context=searcher.context(hit.sentence),
+        score=round(hit.score, 4),
+    )
+
+
+def _covered_terms(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> set[str]:
+    return set(profile.terms) & searcher.sentence_terms(hit)
+
+
+def _words(searcher: Searcher, hit: Hit) -> int:
+    return len(searcher.text(hit.sentence).split())
+
+
+def _near_duplicate(searcher: Searcher, a: Hit, b: Hit) -> bool:
+    """Whether `a` says little beyond `b`: most of its terms are in `b` (not the reverse, which adds detail)."""
+    ta, tb = searcher.sentence_terms(a), searcher.sentence_terms(b)
+    return bool(ta and tb) and len(ta & tb) / len(ta) > NEAR_DUPLICATE

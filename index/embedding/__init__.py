@@ -1,0 +1,1 @@
+"""Turning text into vectors: the embedder, packing, bfloat16 linears, model folder, precision, cache."""

@@ -1,0 +1,139 @@
+"""Turn text into unit vectors with a local sentence-transformers model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import numpy as np
+
+from index.embedding.precision import Precision
+from index.errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+# Never reach for a model hub: every model is a local folder.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+Result = TypeVar("Result")
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    dimension: int
+    precision: Precision  # what the model's products compute in; vectors of two precisions differ slightly
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """Embedder over a sentence-transformers model folder on disk.
+
+    A folder of the common kind (a mean-pooled BERT, `index/model_folder.py`) runs on the packed
+    encoder without sentence-transformers; any other runs on sentence-transformers itself.
+
+    All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
+    starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
+    spinning between parallel regions, and every forward pass pays for waking its workers: a question
+    took 17-33% longer here (four runs) after a single probe encode on a second thread. One thread also
+    keeps the fast tokenizer, which is not safe to call from two threads at once, to itself; builds and
+    questions take turns on it.
+    """
+
+    def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:
+        if not (Path(model_path) / "modules.json").is_file():
+            raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
+        self.model_path = Path(model_path)
+        self.precision = precision
+        self.batch_size = batch_size
+        self._sentence_transformer: SentenceTransformer | None = None
+        self._torch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="torch")
+        self.run(self._load)
+
+    def run(self, work: Callable[..., Result], *args: Any) -> Result:
+        """Run `work(*args)` on the embedder's torch thread and return its result; use it for any model call."""
+        return self._torch_thread.submit(work, *args).result()
+
+    def close(self) -> None:
+        """Let the torch thread end once its queued work is done; its OpenMP pool goes with it."""
+        self._torch_thread.shutdown(wait=True)
+
+    def sentence_transformer(self) -> SentenceTransformer:
+        """The model as sentence-transformers loads and runs it, in this precision; call it off the torch thread.
+
+        A folder the packed encoder reads by itself never needs it to embed: this is for comparing
+        with the reference, as the tests and the benchmark's floor do. It is loaded on the first call.
+        """
+        if self._sentence_transformer is None:
+            self._sentence_transformer = self.run(self._load_sentence_transformer)
+        return self._sentence_transformer
+
+    def _load(self) -> None:
+        from transformers.utils import logging as transformers_logging
+
+        from index.embedding.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
+        from index.embedding.packing import packed_encoder_for
+
+        transformers_logging.disable_progress_bar()
+        self.packed = None
+        if is_mean_pooled_bert(self.model_path):
+            try:
+                model = load_mean_pooled_bert(self.model_path)
+            except (OSError, ValueError) as exc:
+                raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
+            self._in_precision(model.transformer)
+            self.packed = packed_encoder_for(model)  # None: its packed vectors failed the probe
+            self.dimension = model.dimension
+        if self.packed is None:
+            self._sentence_transformer = self._load_sentence_transformer()
+            self.dimension = int(self._sentence_transformer.get_embedding_dimension() or 0)
+
+    def _load_sentence_transformer(self) -> SentenceTransformer:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            model = SentenceTransformer(
+                str(self.model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}
+            )
+        except (OSError, ValueError) as exc:
+            raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
+        self._in_precision(model)
+        return model
+
+    def _in_precision(self, model: torch.nn.Module) -> None:
+        """Make `model` compute in this embedder's precision: float32 as loaded, or bfloat16 linear layers."""
+        from index.embedding.mixed import bfloat16_linears
+
+        if self.precision == "bfloat16":
+            bfloat16_linears(model)
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Embed `texts` in batches, calling `progress(n)` after each batch of n texts."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Texts of similar length fill packs evenly and pad little; the order is restored on the way out.
+        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(texts), self.batch_size):
+            rows = by_length[first : first + self.batch_size]
+            vectors[rows] = self.run(self._encode, [texts[i] for i in rows]).numpy()
+            if progress:
+                progress(len(rows))
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def _encode(self, texts: list[str]) -> torch.Tensor:
+        if self.packed is not None:
+            return self.packed.encode(texts)
+        assert self._sentence_transformer is not None  # loaded whenever packing is off
+        return self._sentence_transformer.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_tensor=True,
+            show_progress_bar=False,  # its default draws one whenever logging is at INFO
+        ).float()

@@ -1,0 +1,1 @@
+"""Reading a corpus: file readers, text repair, segmentation into sentences and context windows."""

@@ -1,0 +1,93 @@
+"""Answer questions off the event loop, in micro-batches, within a time limit, from a small cache."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cachetools import LRUCache
+
+from answering import Answer, answer_question
+from index import Embedder, Searcher
+from server.batching import MicroBatcher
+
+
+class AnswerTimeoutError(Exception):
+    """Answering took longer than the configured limit."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One question to answer from the searcher (index version) its request started with."""
+
+    searcher: Searcher
+    question: str
+    top_k: int
+
+
+class Answerer:
+    """Answers concurrent questions together: one forward pass embeds a whole batch, then each is composed.
+
+    All CPU work happens off the event loop (composition on the batcher's worker thread, the forward pass
+    on the embedder's torch thread), so the event loop only does HTTP. Cache keys
+    carry the index version, so an answer is never served from a version other than the one the
+    request took; the cache empties itself when a new version appears.
+    """
+
+    def __init__(
+        self, embedder: Embedder, cache_size: int, timeout_s: float, max_batch: int = 32, max_wait_ms: float = 2.0
+    ) -> None:
+        self.embedder = embedder
+        self.timeout_s = timeout_s
+        self.batcher: MicroBatcher[Job, Answer] = MicroBatcher(self._answer_batch, max_batch, max_wait_ms, "answerer")
+        self._cache: LRUCache[tuple[str, str, int], Answer] | None = LRUCache(cache_size) if cache_size else None
+        self._version = ""
+        self._lock = threading.Lock()
+
+    async def answer(self, searcher: Searcher, question: str, top_k: int) -> tuple[Answer, bool]:
+        """The answer to `question` from `searcher`'s version, and whether it came from the cache."""
+        key = (searcher.version, question, top_k)
+        cached = self._lookup(key)
+        if cached is not None:
+            return cached, True
+        future = self.batcher.submit(Job(searcher, question, top_k))
+        try:
+            answer = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout_s)
+        except TimeoutError:
+            raise AnswerTimeoutError(
+                f"Answering took longer than {self.timeout_s:g} s; the service is busy, try again shortly."
+            ) from None
+        self._store(key, answer)
+        return answer, False
+
+    def close(self) -> None:
+        """Finish the queued questions and stop the worker."""
+        self.batcher.close()
+
+    def _answer_batch(self, jobs: list[Job]) -> Sequence[Answer | BaseException]:
+        vectors = self.embedder.embed([job.question for job in jobs])
+        results: list[Answer | BaseException] = []
+        for job, vector in zip(jobs, vectors, strict=True):
+            try:
+                results.append(answer_question(job.searcher, job.question, job.top_k, vector=vector))
+            except Exception as exc:  # one bad question must not fail the others in its batch
+                results.append(exc)
+        return results
+
+    def _lookup(self, key: tuple[str, str, int]) -> Answer | None:
+        if self._cache is None:
+            return None
+        with self._lock:
+            if key[0] != self._version:
+                self._cache.clear()
+                self._version = key[0]
+            return self._cache.get(key)
+
+    def _store(self, key: tuple[str, str, int], answer: Answer) -> None:
+        if self._cache is None:
+            return
+        with self._lock:
+            if key[0] == self._version:
+                self._cache[key] = answer

@@ -1,0 +1,90 @@
+"""Every dependency a route declares, in one place: each reads the lifespan's typed services.
+
+They are `async def` because they only read request state: FastAPI runs a plain `def` dependency in
+its thread pool, a thread hop per request for nothing. `require_admin` compares a secret, no I/O.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from index import Searcher
+from server.answerer import Answerer
+from server.observability import Metrics
+from server.rebuild import Rebuilder
+from server.settings import Settings
+from server.state import IndexHolder, Services
+
+
+async def get_services(request: Request) -> Services:
+    """The services the lifespan built."""
+    services: Services = request.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_settings(services: ServicesDep) -> Settings:
+    """The service's settings."""
+    return services.settings
+
+
+async def get_holder(services: ServicesDep) -> IndexHolder:
+    """The holder of the live index version."""
+    return services.holder
+
+
+async def get_searcher(request: Request, services: ServicesDep) -> Searcher:
+    """The live searcher, taken once for the whole request; 503 when no index is loaded."""
+    searcher = services.holder.current()
+    request.state.index_version = searcher.version  # for the request's log line
+    return searcher
+
+
+async def get_answerer(services: ServicesDep) -> Answerer:
+    """The batching answerer."""
+    return services.answerer
+
+
+async def get_rebuilder(services: ServicesDep) -> Rebuilder:
+    """The background rebuilder."""
+    return services.rebuilder
+
+
+async def get_metrics(services: ServicesDep) -> Metrics:
+    """The Prometheus metrics."""
+    return services.metrics
+
+
+async def rate_limited(request: Request, services: ServicesDep) -> None:
+    """Apply the rate limit to this request's client address (429 past it)."""
+    services.rate_limiter.check(request.client.host if request.client else "unknown")
+
+
+async def require_admin(
+    settings: Annotated[Settings, Depends(get_settings)], authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Let the request through only with `Authorization: Bearer <ADMIN_TOKEN>`."""
+    if settings.admin_token is None:
+        raise HTTPException(403, detail="Index administration is disabled: start the server with ADMIN_TOKEN set.")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(
+            401,
+            detail="Send the admin token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(token.strip().encode(), settings.admin_token.get_secret_value().encode()):
+        raise HTTPException(403, detail="The admin token is not valid.")
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+HolderDep = Annotated[IndexHolder, Depends(get_holder)]
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+RebuilderDep = Annotated[Rebuilder, Depends(get_rebuilder)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

@@ -1,0 +1,137 @@
+"""Answers on the real essay index: invariants, fusion and abstention."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from answering.compose import MAX_SENTENCES, NOT_COVERED, answer_question
+from index import Searcher, SentenceTransformerEmbedder, build_index, content_terms, open_index
+
+ON_TOPIC = [
+    ("What is JNAAM?", "Joint New Air-to-Air Missile"),
+    ("Which Australian scholar calls these groupings a unique theoretical challenge?", "William Tow"),
+    ("When was the trilateral naval agreement signed?", "November 2016"),
+    ("How does post-Brexit Britain view China?", "important trade partner"),
+    # Asks what a named one is: the answer describes the name, it holds no other.
+    ("Who is William Tow?", "Australian scholar"),
+]
+OFF_TOPIC = [
+    "How do I bake sourdough bread at home?",
+    "Explain how photosynthesis works.",
+    "Who won the 2018 FIFA World Cup?",
+    "What is the recommended dose of ibuprofen for adults?",
+]
+
+
+@pytest.mark.parametrize(("question", "gold"), ON_TOPIC)
+def test_answers_on_topic_questions_with_cited_sentences(searcher: Searcher, question: str, gold: str) -> None:
+    answer = answer_question(searcher, question)
+    assert answer.answered, answer.reason
+    assert gold.lower() in answer.answer.lower()
+    assert gold.lower() in answer.citations[0].excerpt.lower()
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_abstains_on_off_topic_questions(searcher: Searcher, question: str) -> None:
+    answer = answer_question(searcher, question)
+    assert not answer.answered
+    assert answer.answer == NOT_COVERED
+    assert answer.reason
+
+
+def test_abstains_when_the_asked_kind_of_answer_is_absent(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "In what year was the first UK-Japan foreign and defense 2+2 meeting held?")
+    assert not answer.answered and "date" in answer.reason
+    assert answer.citations, "the closest passages are still offered"
+
+
+@pytest.mark.parametrize("question", [q for q, _ in ON_TOPIC] + ["What are the challenges to cooperation?"])
+def test_answer_invariants(searcher: Searcher, question: str) -> None:
+    answer = answer_question(searcher, question, top_k=3)
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert markers == [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert 1 <= len(answer.citations) <= MAX_SENTENCES
+    assert len(re.sub(r"\s*\[\d+\]", "", answer.answer).split()) <= 90 or len(answer.citations) == 1
+    excerpts = [c.excerpt for c in answer.citations]
+    assert len(set(excerpts)) == len(excerpts)
+    for citation in answer.citations:
+        text = searcher.documents[citation.doc_id].text
+        assert text[citation.start : citation.end] == citation.excerpt
+        assert citation.excerpt in citation.context
+        assert f"{citation.excerpt} [{citation.n}]" in answer.answer
+
+
+def test_fusion_surfaces_a_lexical_only_and_a_dense_only_hit(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        "The zorblax protocol governs reactor valves.\n\n"
+        "Felines enjoy resting in warm, sunny spots during the afternoon.\n\n"
+        "Quarterly revenue rose because of strong exports.\n\n"
+        "The committee approved the new budget on Tuesday.",
+    )
+    hits = searcher.search("zorblax cats sleeping in the sun", limit=2)
+    found = {searcher.text(h.sentence) for h in hits}
+    assert "The zorblax protocol governs reactor valves." in found  # only BM25 knows "zorblax"
+    assert "Felines enjoy resting in warm, sunny spots during the afternoon." in found  # shares no term
+    lexical_only = next(h for h in hits if "zorblax" in searcher.text(h.sentence))
+    dense_only = next(h for h in hits if "Felines" in searcher.text(h.sentence))
+    assert lexical_only.lexical == 1.0 and dense_only.lexical == 0.0
+
+
+def test_a_sentence_whose_context_holds_the_questions_terms_outranks_one_that_shares_a_word(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        "Dr Anna Reiter joined the Lund observatory in 1988. Her survey of variable stars took twelve years.\n\n"
+        "The observatory's director in 1988 was a specialist in solar physics who studied sunspots for decades.\n\n"
+        "The telescope dome was rebuilt later.",
+    )
+    ranked = [searcher.text(h.sentence) for h in searcher.search("Who surveyed variable stars at the observatory?")]
+    # Reiter's sentence names no star, but its context window holds every term of the question;
+    # the director's shares "observatory" and the topic. Without term coverage the director came first.
+    reiter = ranked.index("Dr Anna Reiter joined the Lund observatory in 1988.")
+    director = next(i for i, text in enumerate(ranked) if text.startswith("The observatory's director"))
+    assert reiter < director
+
+
+def test_term_coverage_weighs_rare_question_terms_most(searcher: Searcher) -> None:
+    jnaam, japan = content_terms("JNAAM")[0], content_terms("Japan")[0]
+    weights = searcher.term_weights([jnaam, japan, jnaam])
+    assert weights[jnaam] > weights[japan] > 0
+    assert searcher.coverage(weights, frozenset({jnaam})) > 0.5 > searcher.coverage(weights, frozenset({japan}))
+    assert searcher.coverage(weights, frozenset(weights)) == 1.0
+    assert searcher.coverage({}, frozenset({japan})) == 1.0  # a question without terms is not held against
+
+
+def test_a_passage_that_adds_detail_to_a_shown_one_is_not_dropped_as_a_duplicate(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        "Marta Kovac died on 3 May 1921.\n\n"
+        "She designed bridges along the Adriatic coast for thirty years.\n\n"
+        "On 3 May 1921, at the age of 74, Marta Kovac died at her home in Split after a short illness.\n\n"
+        "Her students founded an engineering school in her name.",
+    )
+    answer = answer_question(searcher, "When did Marta Kovac die, and where?", top_k=3)
+    shown = [c.excerpt for c in [*answer.citations, *answer.related]]
+    assert shown[0] == "Marta Kovac died on 3 May 1921."
+    assert any("at the age of 74" in excerpt for excerpt in shown[1:])
+
+
+def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
+    """A searcher over a real index of one document holding `text`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    return open_index(tmp_path / "idx", embedder, "m")

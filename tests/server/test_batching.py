@@ -1,0 +1,113 @@
+"""Micro-batching: concurrent items share one batch, each caller gets its own result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from server.batching import MicroBatcher
+
+
+class SlowDoubler:
+    """Doubles numbers, taking 20 ms per batch whatever its size, like a forward pass."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+
+    def __call__(self, items: list[int]) -> list[int | BaseException]:
+        self.batches.append(items)
+        time.sleep(0.02)
+        return [ValueError(f"bad item {i}") if i < 0 else 2 * i for i in items]
+
+
+def test_concurrent_callers_share_batches_and_each_gets_its_own_result() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process, max_batch=32, max_wait_ms=5)
+    start = threading.Barrier(24)
+
+    def ask(i: int) -> int:
+        start.wait()
+        return batcher.submit(i).result(timeout=10)
+
+    with ThreadPoolExecutor(24) as pool:
+        assert list(pool.map(ask, range(24))) == [2 * i for i in range(24)]
+    batcher.close()
+    sizes = [len(b) for b in process.batches]
+    assert sum(sizes) == 24 and len(sizes) < 12 and max(sizes) > 1
+
+
+def test_a_lone_caller_is_never_held_back_for_company() -> None:
+    batcher = MicroBatcher(SlowDoubler(), max_batch=32, max_wait_ms=500)
+    started = time.monotonic()
+    assert [batcher.submit(i).result(timeout=10) for i in range(5)] == [0, 2, 4, 6, 8]
+    assert time.monotonic() - started < 5 * 0.5  # not one 500 ms wait was taken
+    batcher.close()
+    assert list(batcher.batch_sizes) == [1] * 5
+
+
+def test_once_as_many_as_the_last_batch_have_come_the_worker_stops_waiting() -> None:
+    batches: list[list[int]] = []
+    first_batch_started, first_batch_may_finish = threading.Event(), threading.Event()
+
+    def process(items: list[int]) -> list[int | BaseException]:
+        batches.append(items)
+        if len(batches) == 1:
+            first_batch_started.set()
+            first_batch_may_finish.wait(timeout=10)
+        return [2 * i for i in items]
+
+    batcher = MicroBatcher(process, max_batch=32, max_wait_ms=2000)
+    held = batcher.submit(0)
+    assert first_batch_started.wait(timeout=10)
+    queued = [batcher.submit(i) for i in range(1, 5)]  # wait behind the first batch, then go together
+    first_batch_may_finish.set()
+    assert [f.result(timeout=10) for f in [held, *queued]] == [0, 2, 4, 6, 8]
+
+    started = time.monotonic()
+    again = [batcher.submit(i) for i in range(5, 9)]  # the same four callers ask again
+    assert [f.result(timeout=10) for f in again] == [10, 12, 14, 16]
+    assert time.monotonic() - started < 1.0  # the 2 s wait for company was cut short
+    batcher.close()
+    assert [len(b) for b in batches] == [1, 4, 4]
+
+
+def test_batches_never_exceed_the_maximum() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process, max_batch=4, max_wait_ms=5)
+    futures = [batcher.submit(i) for i in range(10)]
+    assert [f.result(timeout=10) for f in futures] == [2 * i for i in range(10)]
+    batcher.close()
+    assert max(len(b) for b in process.batches) <= 4
+
+
+def test_a_failing_item_fails_alone_and_a_failing_batch_fails_everyone() -> None:
+    batcher = MicroBatcher(SlowDoubler())
+    good, bad = batcher.submit(3), batcher.submit(-1)
+    assert good.result(timeout=10) == 6
+    with pytest.raises(ValueError, match="bad item -1"):
+        bad.result(timeout=10)
+    batcher.close()
+
+    def explode(items: list[int]) -> list[int]:
+        raise RuntimeError("model exploded")
+
+    broken = MicroBatcher(explode)
+    futures = [broken.submit(i) for i in range(3)]
+    for future in futures:
+        with pytest.raises(RuntimeError, match="model exploded"):
+            future.result(timeout=10)
+    broken.close()
+
+
+def test_a_cancelled_item_is_never_processed() -> None:
+    process = SlowDoubler()
+    batcher = MicroBatcher(process)
+    first = batcher.submit(1)  # keeps the worker busy while the next one is cancelled
+    dropped = batcher.submit(2)
+    dropped.cancel()
+    assert first.result(timeout=10) == 2
+    batcher.close()
+    assert all(2 not in batch for batch in process.batches)
