@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from index.ingest.repair import LIGATURES, clean_text, lost_ligatures, repair_ligatures, split_paragraphs
+from index.ingest.ligatures import LIGATURES, lost_ligatures, repair_ligatures
+from index.ingest.repair import clean_text, split_paragraphs
 
 CLEAN = (
     "After the meeting, the committee wrote a little note about international relations and the "
