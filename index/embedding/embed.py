@@ -36,13 +36,13 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """Embedder over a sentence-transformers model folder on disk.
 
-    A folder of the common kind (a mean-pooled BERT, `index/model_folder.py`) runs on the packed
+    A folder of the common kind (a mean-pooled BERT, `index/embedding/model_folder.py`) runs on the packed
     encoder without sentence-transformers; any other runs on sentence-transformers itself.
 
     All its torch work runs on one thread of its own. torch's OpenMP (libgomp) gives every thread that
     starts parallel work a pool of its own; once the pools' threads outnumber the cores, libgomp stops
-    spinning between parallel regions, and every forward pass pays for waking its workers: a question
-    took 17-33% longer here (four runs) after a single probe encode on a second thread. One thread also
+    spinning between parallel regions, and every forward pass pays for waking its workers (a question
+    took markedly longer after a single probe encode on a second thread; README, Performance). One thread also
     keeps the fast tokenizer, which is not safe to call from two threads at once, to itself; builds and
     questions take turns on it.
     """

@@ -4,11 +4,11 @@ The linear layers are three quarters of the model's time, and on a CPU with nati
 (AVX512-BF16, AMX) they run twice as fast in it, each row of the product to the same bit whatever
 rows share the call. Embeddings, layer norms, attention, activations, residual sums and pooling stay
 float32: a whole model in bfloat16 rounds every sum to 8 bits, and its small ops ran slower than in
-float32, so that one question took 13.6 ms against 11.9 in float32 (bench of 2026-11-25).
+float32, so that a whole-bfloat16 question was slower than a float32 one (README, Performance).
 
 oneDNN, which runs the bfloat16 products, keeps compiled kernels for every row count it has seen,
-about a megabyte each: a process embedding 600 batches of 1 to 32 questions grew by 700 MB. So a
-product's rows are padded up to one of a few sizes (`padded_rows`), and its memory stays bounded.
+about a megabyte each, so a process that met every batch size grew without bound. So a product's
+rows are padded up to one of a few sizes (`padded_rows`), and its memory stays bounded.
 The padding rows are zeros, computed and dropped; the real rows come out the same to the bit.
 """
 

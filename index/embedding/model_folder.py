@@ -2,10 +2,11 @@
 
 A folder that holds a BERT transformer, mean pooling and at most a normalisation (all-MiniLM-L6-v2
 and most sentence-transformers models) needs nothing of sentence-transformers to run: the packed
-encoder (index/packing.py) tokenizes, runs the transformer and pools by itself. Importing
-sentence-transformers costs 1.2 s of every start on this machine (its utilities import scikit-learn
-and SciPy), so such a folder is read here. A folder with any module, option or prompt this reader
-does not know is left to sentence-transformers, which the tests also hold these vectors against.
+encoder (index/embedding/packing.py) tokenizes, runs the transformer and pools by itself. Importing
+sentence-transformers is a large share of every start (its utilities import scikit-learn and SciPy;
+the README's Performance section has the figure), so such a folder is read here. A folder with any
+module, option or prompt this reader does not know is left to sentence-transformers, which the
+tests also hold these vectors against.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ vectors equal the padded ones to float precision.
 Attention rows are padded to a multiple of 16 tokens (the CPU's vector width in floats), and a lone
 text is laid out like a pack of one. With rows as long as the longest text, the same text came out a
 few ulps apart alone and in a pack, or in packs whose longest texts differed; the linear layers'
-bfloat16 roundings (index/mixed.py) turned those ulps into differences of up to 7e-4 in a unit
+bfloat16 roundings (index/embedding/mixed.py) turned those ulps into differences of up to 7e-4 in a unit
 vector. With the padding, a text's bfloat16 vector is the same to the bit whatever else shares its
 pack (tested; float32's small products still differ by 1e-7), so a question gets the same answer
 whoever else is asking at the time.
@@ -34,7 +34,7 @@ from index.embedding.model_folder import MeanPooledBert
 
 log = logging.getLogger(__name__)
 
-# Tokens per forward pass. Builds ran 8-12% faster at 2048 than at 512; 4096 gained nothing more.
+# Tokens per forward pass: builds ran fastest here (README, Performance).
 PACK_TOKENS = 2048
 # Attention rows are padded to a multiple of this: sdpa's vector width in floats (see the module docstring).
 ROW_MULTIPLE = 16
