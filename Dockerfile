@@ -13,6 +13,7 @@ WORKDIR /app
 RUN python -m pip install --no-cache-dir torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY index ./index
+COPY answering ./answering
 COPY server ./server
 RUN python -m pip install --no-cache-dir -e .
 COPY web ./web

@@ -1,0 +1,66 @@
+"""Composition and abstention logic on a small corpus with the fake embedder (milliseconds, no model).
+
+The real-model twins of these are in test_compose.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from answering import NOT_COVERED, answer_question
+from index import Searcher
+from tests.conftest import FakeEmbedder, fake_searcher
+
+NOTES = {
+    "harbour.txt": (
+        "The harbour authority was founded by Marta Kovac.\n\n"
+        "The breakwater protects the inner harbour from winter storms. "
+        "Fishing boats unload at the northern quay every morning.\n\n"
+        "The lighthouse keeper rings the fog bell during storms."
+    ),
+}
+
+
+@pytest.fixture
+def searcher(tmp_path: Path, fake_embedder: FakeEmbedder) -> Searcher:
+    return fake_searcher(NOTES, tmp_path, fake_embedder)
+
+
+def test_a_question_its_sentence_answers_is_answered_with_exact_citations(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "Who founded the harbour authority?")
+    assert answer.answered and answer.reason == ""
+    first = answer.citations[0]
+    assert first.excerpt == "The harbour authority was founded by Marta Kovac."
+    assert searcher.documents[first.doc_id].text[first.start : first.end] == first.excerpt
+    assert answer.answer.startswith(f"{first.excerpt} [1]")
+
+
+def test_a_question_on_nothing_the_corpus_says_is_declined_with_the_closest_passages(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "How is sourdough bread baked?")
+    assert not answer.answered and answer.answer == NOT_COVERED
+    assert answer.reason == "no passage is close enough in meaning and wording to the question"
+    assert answer.citations and not answer.related  # the closest passages, offered for checking
+
+
+def test_a_number_the_passages_never_mention_is_declined(searcher: Searcher) -> None:
+    assert answer_question(searcher, "What do fishing boats do at the northern quay every morning?").answered
+    answer = answer_question(searcher, "What did fishing boats do at the northern quay in 1887?")
+    assert not answer.answered and answer.reason == "the passages do not mention 1887"
+
+
+def test_a_kind_of_answer_the_passages_lack_is_declined(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "When does the lighthouse keeper ring the fog bell?")
+    assert not answer.answered and answer.reason == "the passages hold no date, which the question asks for"
+    assert answer_question(searcher, "Why does the lighthouse keeper ring the fog bell?").answered
+
+
+def test_a_further_sentence_is_cited_only_when_it_adds_something(searcher: Searcher) -> None:
+    answer = answer_question(searcher, "What protects the harbour from winter storms?", top_k=3)
+    excerpts = [c.excerpt for c in answer.citations]
+    assert excerpts[0] == "The breakwater protects the inner harbour from winter storms."
+    assert len(set(excerpts)) == len(excerpts)
+    assert [c.n for c in [*answer.citations, *answer.related]] == list(
+        range(1, 1 + len(excerpts) + len(answer.related))
+    )
