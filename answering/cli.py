@@ -11,7 +11,16 @@ from rich.table import Table
 
 from answering.baseline import BaselinePipeline
 from answering.compose import DEFAULT_TOP_K
-from answering.evaluate import Question, evaluate, read_jsonl, read_squad, sample, write_squad_corpus
+from answering.evaluate import (
+    Question,
+    Results,
+    evaluate,
+    evaluation_articles,
+    read_jsonl,
+    read_squad,
+    sample,
+    write_squad_corpus,
+)
 from index import (
     Embedder,
     IndexError_,
@@ -34,65 +43,93 @@ def main() -> None:
 
 @app.command("eval")
 def eval_command(
-    questions: Annotated[Path | None, typer.Argument(help="Questions in essay-dev.jsonl format.")] = None,
+    questions: Annotated[
+        list[Path] | None, typer.Argument(help="Question files (essay-dev.jsonl format; with `article`, SQuAD's).")
+    ] = None,
     index: Annotated[Path | None, typer.Option(help="Index folder to answer from (default: data/index).")] = None,
     corpus: Annotated[Path | None, typer.Option(help="Raw corpus the baseline splits (default: corpus/).")] = None,
-    squad: Annotated[Path | None, typer.Option(help="Also evaluate on a SQuAD v1.1 JSON file.")] = None,
+    squad: Annotated[Path | None, typer.Option(help="SQuAD v1.1 JSON: its 48 articles are the corpus.")] = None,
     squad_index: Annotated[Path, typer.Option(help="Where the SQuAD corpus and index are kept.")] = Path("data/squad"),
-    sample_size: Annotated[int, typer.Option("--sample", min=1, help="SQuAD questions to sample.")] = 2000,
+    v1: Annotated[bool, typer.Option(help="With --squad, also report SQuAD v1.1's odd-article questions.")] = True,
+    sample_size: Annotated[int, typer.Option("--sample", min=1, help="SQuAD v1.1 questions to sample.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the SQuAD sample.")] = 13,
     top_k: Annotated[int, typer.Option(min=1, max=10, help="Citations per answer.")] = DEFAULT_TOP_K,
     model: Annotated[Path | None, typer.Option(help="sentence-transformers model folder.")] = None,
 ) -> None:
-    """Run gold questions through the /ask code and the LangChain-style baseline; print both."""
-    if questions is None and squad is None:
+    """Run gold questions through the /ask code and the LangChain-style baseline; print both, overall and per kind.
+
+    Question files whose rows name a SQuAD `article` are asked of the SQuAD index (--squad builds it);
+    the others of the index folder. SQuAD v1.1 figures are on the odd-numbered articles only: the
+    even ones are for tuning.
+    """
+    files = questions or []
+    if not files and squad is None:
         raise typer.BadParameter("give a questions file, --squad FILE, or both")
     overrides: dict[str, Any] = {"corpus_dir": corpus, "index_dir": index, "model_path": model}
     settings = IndexSettings(**{k: v for k, v in overrides.items() if v is not None})
     try:
+        sets = [(path.name, read_jsonl(path)) for path in files]
+        on_squad = [(name, rows) for name, rows in sets if any(q.article is not None for q in rows)]
+        if on_squad and squad is None:
+            raise typer.BadParameter(f"{on_squad[0][0]} asks about SQuAD articles: give --squad FILE too")
         embedder = load_embedder(settings)
-        if questions is not None:
-            results = _evaluate_folder(
-                settings.corpus_dir, settings.index_dir, read_jsonl(questions), embedder, settings.model_name, top_k
-            )
-            _report(questions.name, results)
+        for name, rows in sets:
+            if (name, rows) not in on_squad:
+                _report(
+                    name, _evaluate_folder(settings.corpus_dir, settings.index_dir, rows, embedder, settings, top_k)
+                )
         if squad is not None:
-            _evaluate_squad(squad, squad_index, embedder, settings, sample_size, seed, top_k)
+            _evaluate_squad(squad, squad_index, embedder, settings, on_squad, (v1, sample_size, seed), top_k)
     except (IndexError_, OSError, ValueError, KeyError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
 
 
 def _evaluate_folder(
-    corpus_dir: Path, index_dir: Path, questions: list[Question], embedder: Embedder, model_name: str, top_k: int
-) -> dict[str, dict[str, float | None]]:
-    searcher = open_index(index_dir, embedder, model_name)
+    corpus_dir: Path,
+    index_dir: Path,
+    questions: list[Question],
+    embedder: Embedder,
+    settings: IndexSettings,
+    top_k: int,
+) -> Results:
+    searcher = open_index(index_dir, embedder, settings.model_name)
     baseline = BaselinePipeline.build(raw_texts(corpus_dir), embedder)
     return evaluate(searcher, baseline, questions, top_k=top_k)
 
 
 def _evaluate_squad(
-    squad: Path, work: Path, embedder: Embedder, settings: IndexSettings, size: int, seed: int, top_k: int
+    squad: Path,
+    work: Path,
+    embedder: Embedder,
+    settings: IndexSettings,
+    sets: list[tuple[str, list[Question]]],
+    v1_sample: tuple[bool, int, int],
+    top_k: int,
 ) -> None:
-    documents, questions = read_squad(squad)
+    """Build (if needed) the index of the 48 SQuAD articles and ask it each question set."""
+    documents, v1_questions = read_squad(squad)
     corpus_dir, index_dir = work / "corpus", work / "index"
     write_squad_corpus(documents, corpus_dir)
     if index_outdated(index_dir, embedder, corpus_dir):
         console.print(f"building the SQuAD index in {index_dir} (a few minutes)")
         build_index(corpus_dir, index_dir, embedder, settings.model_name, index_type=settings.index_type)
-    chosen = sample(questions, size, seed)
-    console.print(f"SQuAD: {len(documents)} articles, {len(chosen)} of {len(questions)} questions, seed {seed}")
-    _report(
-        f"SQuAD v1.1 dev sample (n={len(chosen)}, seed={seed})",
-        _evaluate_folder(corpus_dir, index_dir, chosen, embedder, settings.model_name, top_k),
-    )
+    wanted, size, seed = v1_sample
+    if wanted:
+        reported = evaluation_articles(v1_questions)
+        chosen = sample(reported, size, seed)
+        console.print(f"SQuAD v1.1: {len(chosen)} of the {len(reported)} questions on the odd-numbered articles")
+        sets = [*sets, (f"SQuAD v1.1 dev, odd-numbered articles (n={len(chosen)}, seed={seed})", chosen)]
+    for name, rows in sets:
+        _report(name, _evaluate_folder(corpus_dir, index_dir, rows, embedder, settings, top_k))
 
 
-def _report(title: str, results: dict[str, dict[str, float | None]]) -> None:
-    table = Table(title=title)
-    table.add_column("metric")
-    for system in results:
-        table.add_column(system, justify="right")
-    for metric in results["ours"]:
-        table.add_row(metric, *(str(results[s][metric]) for s in results))
-    Console().print(table)
+def _report(title: str, results: Results) -> None:
+    for group, figures in results.items():
+        table = Table(title=title if group == "all" else f"{title}: {group} only")
+        table.add_column("metric")
+        for system in figures:
+            table.add_column(system, justify="right")
+        for metric in figures["ours"]:
+            table.add_row(metric, *(str(figures[s][metric]) for s in figures))
+        Console().print(table)

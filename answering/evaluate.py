@@ -24,6 +24,8 @@ class Question:
     qid: str
     question: str
     answers: tuple[str, ...]
+    kind: str = "factoid"  # factoid, paraphrase, synthesis or unanswerable
+    article: int | None = None  # the SQuAD article it asks about; None for other corpora
 
 
 @dataclass
@@ -86,12 +88,15 @@ def shown_evidence(answer: Answer) -> list[str]:
 
 
 def read_jsonl(path: Path) -> list[Question]:
-    """Questions in the essay-dev.jsonl format."""
+    """Questions in the essay-dev.jsonl format, or squad-pn-dev.jsonl's (the same, with `article`)."""
     questions = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            questions.append(Question(row["id"], row["question"], tuple(row.get("answers", []))))
+            answers = tuple(row.get("answers", []))
+            kind = row.get("kind") or ("factoid" if answers else "unanswerable")
+            article = row.get("article")
+            questions.append(Question(row["id"], row["question"], answers, kind, article))
     return questions
 
 
@@ -106,7 +111,7 @@ def read_squad(path: Path) -> tuple[dict[str, tuple[str, str]], list[Question]]:
         for paragraph in article["paragraphs"]:
             for qa in paragraph["qas"]:
                 answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
-                questions.append(Question(qa["id"], qa["question"], answers))
+                questions.append(Question(qa["id"], qa["question"], answers, "factoid", number))
     return documents, questions
 
 
@@ -130,14 +135,29 @@ def sample(questions: list[Question], size: int | None, seed: int) -> list[Quest
     return sorted(random.Random(seed).sample(questions, size), key=lambda q: q.qid)
 
 
-def evaluate(
-    searcher: Searcher, baseline: BaselinePipeline, questions: list[Question], top_k: int = 3
-) -> dict[str, dict[str, float | None]]:
-    """Run every question through the /ask code path and through the baseline."""
-    ours, theirs = Scores(), Scores()
+def evaluation_articles(questions: list[Question]) -> list[Question]:
+    """The questions on odd-numbered SQuAD articles: the ones figures are reported on (even ones are for tuning)."""
+    return [q for q in questions if q.article is not None and q.article % 2 == 1]
+
+
+def development_articles(questions: list[Question]) -> list[Question]:
+    """The questions on even-numbered SQuAD articles: the only ones anything may be tuned or fitted on."""
+    return [q for q in questions if q.article is not None and q.article % 2 == 0]
+
+
+Results = dict[str, dict[str, dict[str, float | None]]]  # group ("all" or a kind) -> system -> figures
+
+
+def evaluate(searcher: Searcher, baseline: BaselinePipeline, questions: list[Question], top_k: int = 3) -> Results:
+    """Run every question through the /ask code path and through the baseline; figures overall and per kind."""
+    kinds = sorted({q.kind for q in questions})
+    groups = ["all", *kinds] if len(kinds) > 1 else ["all"]
+    ours = {group: Scores() for group in groups}
+    theirs = {group: Scores() for group in groups}
     for gold in questions:
         answer = answer_question(searcher, gold.question, top_k=top_k)
-        ours.add(gold, answer.answered, answer.answer, shown_evidence(answer))
         chunks = baseline.retrieve(gold.question)
-        theirs.add(gold, True, chunks[0] if chunks else "", chunks)
-    return {"ours": ours.summary(), "baseline": theirs.summary()}
+        for group in ("all", gold.kind) if len(groups) > 1 else ("all",):
+            ours[group].add(gold, answer.answered, answer.answer, shown_evidence(answer))
+            theirs[group].add(gold, True, chunks[0] if chunks else "", chunks)
+    return {group: {"ours": ours[group].summary(), "baseline": theirs[group].summary()} for group in groups}

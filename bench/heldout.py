@@ -1,6 +1,7 @@
-"""Score answers on SQuAD dev questions outside the eval sample, for a range of one weight.
+"""Score answers on SQuAD dev questions of the even-numbered articles, for a range of one weight.
 
-Weights are chosen here, never on the eval sample that `index eval --squad` reports:
+Weights are chosen here, on the development articles, never on the odd-numbered ones that
+`answering eval --squad` reports:
 
     .venv/bin/python -m bench.heldout search.TERM_COVERAGE_WEIGHT 0 0.2 0.3 0.4 0.5
 
@@ -12,23 +13,18 @@ The SQuAD index is the one `answering eval --squad` builds (data/squad/index).
 from __future__ import annotations
 
 import argparse
-import random
 from pathlib import Path
 
 import answering.abstain
 import answering.compose
 import index.search
-from answering.evaluate import Question, Scores, read_squad, sample, shown_evidence
+from answering.evaluate import Question, Scores, development_articles, read_squad, sample, shown_evidence
 from index import PROJECT_ROOT, IndexSettings, load_embedder, open_index
-
-EVAL_SAMPLE, EVAL_SEED = 2000, 13  # what `answering eval --squad` reports on, left out here
 
 
 def held_out(questions: list[Question], size: int, seed: int) -> list[Question]:
-    """A seeded sample of the questions that are not in the eval sample."""
-    reported = {q.qid for q in sample(questions, EVAL_SAMPLE, EVAL_SEED)}
-    rest = [q for q in questions if q.qid not in reported]
-    return sorted(random.Random(seed).sample(rest, min(size, len(rest))), key=lambda q: q.qid)
+    """A seeded sample of the development (even-numbered) articles' questions."""
+    return sample(development_articles(questions), size, seed)
 
 
 def main() -> None:

@@ -10,7 +10,15 @@ from typer.testing import CliRunner
 
 from answering.baseline import CHUNK_OVERLAP, CHUNK_SIZE, split_text
 from answering.cli import app
-from answering.evaluate import Scores, contains_gold, normalize, read_squad, sample
+from answering.evaluate import (
+    Scores,
+    contains_gold,
+    development_articles,
+    evaluation_articles,
+    normalize,
+    read_squad,
+    sample,
+)
 from index.ingest.corpus import INGESTION_VERSION
 from index.store import current_version_path
 from tests.conftest import CORPUS
@@ -51,7 +59,10 @@ def test_squad_reader_and_seeded_sample(tmp_path: Path) -> None:
     path.write_text(json.dumps(_tiny_squad()), encoding="utf-8")
     documents, questions = read_squad(path)
     assert documents["squad-00"] == ("Green Valley", "The valley is green.\n\nIt was founded in 1820 by Anne Mills.")
-    assert [q.answers for q in questions] == [("green",), ("1820",), ("Anne Mills",)]
+    assert [q.answers for q in questions] == [("green",), ("1820",), ("Anne Mills",), ("blue",), ("Trout",)]
+    assert [q.article for q in questions] == [0, 0, 0, 1, 1]
+    assert [q.qid for q in evaluation_articles(questions)] == ["q4", "q5"]
+    assert [q.qid for q in development_articles(questions)] == ["q1", "q2", "q3"]
     assert sample(questions, 2, seed=1) == sample(questions, 2, seed=1)
 
 
@@ -76,6 +87,7 @@ def test_eval_command_on_squad(tmp_path: Path) -> None:
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "seed" in result.output and "answer_accuracy" in result.output
+    assert "odd-numbered articles (n=2" in result.output  # article 1's two questions, never article 0's
     assert "building the SQuAD index" in result.output
     assert "building" not in runner.invoke(app, command).output  # the index is up to date
 
@@ -85,6 +97,31 @@ def test_eval_command_on_squad(tmp_path: Path) -> None:
     assert manifest.pop("ingestion") == INGESTION_VERSION
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     assert "building the SQuAD index" in runner.invoke(app, command).output
+
+
+def test_eval_reads_squad_question_files_and_reports_each_kind(tmp_path: Path) -> None:
+    squad = tmp_path / "squad.json"
+    squad.write_text(json.dumps(_tiny_squad()), encoding="utf-8")
+    rows = [
+        {
+            "id": "p1",
+            "article": 0,
+            "question": "Which hue does the valley have?",
+            "answers": ["green"],
+            "kind": "paraphrase",
+        },
+        {"id": "u1", "article": 1, "question": "How old is the oldest trout?", "answers": [], "kind": "unanswerable"},
+    ]
+    questions = tmp_path / "pn.jsonl"
+    questions.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    without_squad = runner.invoke(app, ["eval", str(questions)])
+    assert without_squad.exit_code != 0 and "--squad" in without_squad.output
+    command = ["eval", str(questions), "--squad", str(squad), "--squad-index", str(tmp_path / "work"), "--no-v1"]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    for title in ("pn.jsonl", "pn.jsonl: paraphrase only", "pn.jsonl: unanswerable only"):
+        assert title in result.output
+    assert "v1.1" not in result.output
 
 
 def _q(qid: str, answers: list[str]):  # type: ignore[no-untyped-def]
@@ -111,7 +148,19 @@ def _tiny_squad() -> dict[str, object]:
                         ],
                     },
                 ],
-            }
+            },
+            {
+                "title": "Blue_Lake",
+                "paragraphs": [
+                    {
+                        "context": "The lake is deep and blue. Trout live in it.",
+                        "qas": [
+                            {"id": "q4", "question": "What colour is the lake?", "answers": [{"text": "blue"}]},
+                            {"id": "q5", "question": "What fish live in the lake?", "answers": [{"text": "Trout"}]},
+                        ],
+                    }
+                ],
+            },
         ]
     }
 
