@@ -16,6 +16,7 @@ SUPPORT_RATIO = 0.85  # a further sentence must score this close to the best one
 NEAR_DUPLICATE = 0.6  # token overlap above which two sentences say the same thing
 TYPE_BONUS = 0.08  # ranking bonus for a sentence holding the kind of answer asked for
 NOT_COVERED = "The documents do not cover this question."
+NO_CONTENT_WORD = "the question holds no word to search for: ask about something the documents may say"
 DEFAULT_TOP_K = 3  # passages an answer cites and shows at most, unless the caller asks otherwise
 
 
@@ -53,6 +54,9 @@ def answer_question(
     `vector` is the question's embedding when the caller has it already (batched with others).
     """
     profile = analyze(question)
+    if not (profile.terms or profile.numbers):
+        # Without a word to search for, every passage is as close as any other: none answers.
+        return Answer(question, False, NOT_COVERED, [], NO_CONTENT_WORD)
     hits = _rerank(searcher, profile, searcher.search(question, limit=max(20, top_k), vector=vector))
     chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES))
     reason = abstention_reason(searcher, profile, chosen)

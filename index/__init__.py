@@ -8,6 +8,7 @@ from index.embedding.embed import Embedder, SentenceTransformerEmbedder
 from index.embedding.precision import Precision
 from index.errors import (
     BuildCancelledError,
+    BuildFailedError,
     BuildInProgressError,
     CorruptIndexError,
     EmptyCorpusError,
@@ -31,6 +32,7 @@ __all__ = [
     "STOPWORDS",
     "TOKEN",
     "BuildCancelledError",
+    "BuildFailedError",
     "BuildInProgressError",
     "BuildReport",
     "CorruptIndexError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,8 +14,8 @@ import numpy as np
 
 from index.embedding.cache import EmbeddingCache
 from index.embedding.embed import Embedder
-from index.errors import BuildInProgressError, CorruptIndexError
-from index.ingest.corpus import Document, load_corpus
+from index.errors import BuildFailedError, BuildInProgressError, CorruptIndexError
+from index.ingest.corpus import MAX_DOCUMENT_BYTES, Document, load_corpus
 from index.ingest.segment import segment
 from index.opening import check_model
 from index.store import load_version, make_current, write_version
@@ -59,10 +60,12 @@ def build_index(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     index_type: IndexType = "flat",
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> BuildReport:
     """Clean, segment and embed a corpus folder, write a new version, validate it and make it current."""
-    documents = load_corpus(corpus_dir)
-    return build_from_documents(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
+    with build_lock(index_dir):
+        documents = load_corpus(corpus_dir, max_document_bytes)
+        return build_locked(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
 
 
 def build_from_documents(
@@ -75,8 +78,22 @@ def build_from_documents(
     index_type: IndexType = "flat",
 ) -> BuildReport:
     """Segment and embed loaded documents, write a new version, validate it and make it current."""
-    started = time.perf_counter()
     with build_lock(index_dir):
+        return build_locked(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
+
+
+def build_locked(
+    documents: list[Document],
+    index_dir: Path,
+    embedder: Embedder,
+    model_name: str,
+    on_total: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    index_type: IndexType = "flat",
+) -> BuildReport:
+    """`build_from_documents` for a caller that holds `build_lock` already; every failure is an IndexError_."""
+    started = time.perf_counter()
+    try:
         sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
         texts = {doc.doc_id: doc.text for doc in documents}
         sentence_texts = [texts[s.doc_id][s.start : s.end] for s in sentences]
@@ -89,6 +106,11 @@ def build_from_documents(
         path = write_version(index_dir, documents, sentences, vectors, model, index_type)
         validate_version(path, embedder, model_name)
         make_current(index_dir, path)
+    except (OSError, RuntimeError, sqlite3.Error, MemoryError) as exc:
+        # A full disk, a failed write or a FAISS error: the live index is untouched (versions are staged).
+        raise BuildFailedError(
+            f"the build of {index_dir} failed, the live index is unchanged: {one_line(exc)}"
+        ) from exc
     return BuildReport(
         version=path.name,
         path=path,
@@ -99,6 +121,12 @@ def build_from_documents(
         reused=stats.reused,
         seconds=time.perf_counter() - started,
     )
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its first line of text (FAISS's run to several), or its type."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:

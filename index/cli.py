@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from index.build import build_from_documents
+from index.build import BuildReport, build_lock, build_locked, one_line
+from index.embedding.embed import Embedder
 from index.errors import IndexError_
-from index.ingest.corpus import load_corpus
+from index.ingest.corpus import Document, load_corpus
 from index.opening import load_embedder
 from index.settings import IndexSettings
 
@@ -30,6 +31,32 @@ def _settings(corpus: Path | None, out: Path | None, model: Path | None) -> Inde
     return IndexSettings(**{k: v for k, v in overrides.items() if v is not None})
 
 
+def _embed_with_progress(documents: list[Document], embedder: Embedder, settings: IndexSettings) -> BuildReport:
+    with Progress(
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("embedding", total=None)
+        return build_locked(
+            documents,
+            settings.index_dir,
+            embedder,
+            settings.model_name,
+            on_total=lambda n: progress.update(task, total=n),
+            on_progress=lambda n: progress.advance(task, n),
+            index_type=settings.index_type,
+        )
+
+
+def _fail(reason: str) -> NoReturn:
+    typer.echo(f"error: {reason}", err=True)
+    raise typer.Exit(code=1)
+
+
 @app.command()
 def build(
     corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: corpus/).")] = None,
@@ -40,29 +67,14 @@ def build(
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
     settings = _settings(corpus, out, model)
     try:
-        documents = load_corpus(settings.corpus_dir)
-        embedder = load_embedder(settings)
-        with Progress(
-            TextColumn("embedding"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("embedding", total=None)
-            report = build_from_documents(
-                documents,
-                settings.index_dir,
-                embedder,
-                settings.model_name,
-                on_total=lambda n: progress.update(task, total=n),
-                on_progress=lambda n: progress.advance(task, n),
-                index_type=settings.index_type,
-            )
+        # Locked first: a second build learns at once that one runs, before it loads anything.
+        with build_lock(settings.index_dir):
+            documents = load_corpus(settings.corpus_dir, settings.max_document_bytes)
+            report = _embed_with_progress(documents, load_embedder(settings), settings)
     except IndexError_ as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+        _fail(str(exc))
+    except Exception as exc:  # whatever else fails (the lock file, the model): a reason, never a traceback
+        _fail(f"the build of {settings.index_dir} failed: {type(exc).__name__}: {one_line(exc)}")
     typer.echo(
         f"built index {report.version}: {report.documents} documents, {report.sentences} sentences, "
         f"{report.characters} characters; reused {report.reused} cached embeddings, embedded {report.embedded}; "

@@ -35,3 +35,7 @@ class BuildCancelledError(IndexError_):
 
 class ModelMismatchError(IndexError_):
     """An index was built with another embedding model than the one configured."""
+
+
+class BuildFailedError(IndexError_):
+    """A build could not finish (a full disk, a failed write); nothing of it is live or half-written."""

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.embedding.precision import Precision, PrecisionSetting, resolve_precision
+from index.ingest.corpus import MAX_DOCUMENT_BYTES
 from index.vectors import IndexType
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,8 @@ class IndexSettings(BaseSettings):
     # bfloat16 multiplies the linear layers in bfloat16 (index/mixed.py); 'auto' keeps the index's
     # precision, and for a new index takes bfloat16 where the CPU has it natively (index/precision.py).
     model_precision: PrecisionSetting = "auto"
+    # Documents with more extracted text than this are skipped with a warning naming them.
+    max_document_bytes: int = Field(default=MAX_DOCUMENT_BYTES, ge=1)
     # Exact search is the default; HNSW pays off past about twenty thousand sentences (see bench/results.md).
     index_type: IndexType = "flat"
 

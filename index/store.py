@@ -134,18 +134,35 @@ def make_current(index_dir: Path, version_path: Path) -> None:
 
 
 def prune_versions(index_dir: Path, keep: set[str]) -> None:
-    """Remove versions older than the newest KEEP_VERSIONS, and abandoned staging folders."""
+    """Remove all but the KEEP_VERSIONS most recently built versions, and abandoned staging folders.
+
+    Age is the build time a version's manifest records (a folder's name or date can lie: copied,
+    restored, renamed); a version without a readable manifest counts as oldest. The live version and
+    those in `keep` are never removed.
+    """
     versions = index_dir / VERSIONS
     if not versions.is_dir():
         return
-    finished = sorted((p for p in versions.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    live = {(index_dir / CURRENT).resolve().name} if (index_dir / CURRENT).exists() else set()
+    finished = sorted(
+        (p for p in versions.iterdir() if not p.name.startswith(".")), key=lambda p: (_built_at(p), p.name)
+    )
     for old in finished[:-KEEP_VERSIONS]:
-        if old.name not in keep:
+        if old.name not in keep | live:
             shutil.rmtree(old, ignore_errors=True)
     for staging in versions.glob(".building-*"):
         # A staging folder untouched for an hour belongs to a build that was killed.
         if staging.stat().st_mtime < datetime.now().timestamp() - 3600:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _built_at(version: Path) -> str:
+    """The build time a version's manifest records, as ISO text that sorts in time order; '' if unreadable."""
+    try:
+        built_at = json.loads((version / "manifest.json").read_text(encoding="utf-8")).get("built_at", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return built_at if isinstance(built_at, str) else ""
 
 
 def current_version_path(index_dir: Path) -> Path:

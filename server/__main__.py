@@ -11,6 +11,7 @@ import uvicorn
 
 from server.app import create_app
 from server.observability import configure_logging
+from server.protocol import guarded_protocol
 from server.settings import Settings
 
 
@@ -25,7 +26,14 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     configure_logging(logging.INFO)
     # Our RequestLog writes the access lines (as JSON, with request id and index version).
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        http=guarded_protocol(settings.head_timeout_s, settings.max_head_bytes),
+    )
 
 
 if __name__ == "__main__":

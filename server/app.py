@@ -18,6 +18,7 @@ from server.answerer import Answerer
 from server.errors import install_error_handlers
 from server.headers import SecurityHeaders
 from server.limits import BodySizeLimit
+from server.methods import HeadAsGet
 from server.observability import Metrics, RequestLog
 from server.ratelimit import RateLimiter
 from server.rebuild import BuildJob, Rebuilder
@@ -89,7 +90,8 @@ def _lifespan(
 
 
 def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
-    """The last added runs first: log everything, secure every response, then refuse large bodies."""
+    """The last added runs first: log everything, secure every response, refuse large bodies, answer HEAD as GET."""
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -71,15 +71,29 @@ async def require_admin(
     """Let the request through only with `Authorization: Bearer <ADMIN_TOKEN>`."""
     if settings.admin_token is None:
         raise HTTPException(403, detail="Index administration is disabled: start the server with ADMIN_TOKEN set.")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(authorization)
+    if token is None:
         raise HTTPException(
             401,
             detail="Send the admin token as 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not hmac.compare_digest(token.strip().encode(), settings.admin_token.get_secret_value().encode()):
+    if not hmac.compare_digest(token, settings.admin_token.get_secret_value().encode()):
         raise HTTPException(403, detail="The admin token is not valid.")
+
+
+def bearer_token(authorization: str | None) -> bytes | None:
+    """The token of an `Authorization: Bearer <token>` header as the client sent its bytes, or None.
+
+    Only the scheme and ASCII spaces around the token are removed: a Unicode-aware strip would also
+    remove characters such as U+00A0 that the HTTP parser keeps, and turn them into an empty token.
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    # Starlette decodes header bytes as Latin-1; encoding back gives exactly the bytes sent.
+    return token.encode("latin-1")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

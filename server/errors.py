@@ -39,6 +39,20 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def shortened(text: str, limit: int = 80) -> str:
+    """`text` as an error message may quote it: at most `limit` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unparsable_body(cause: BaseException | None) -> str | None:
+    """What is wrong with a body FastAPI could not parse as JSON for a reason other than its syntax."""
+    if isinstance(cause, UnicodeDecodeError):
+        return f"the request body is not UTF-8 text ({cause.reason} at byte {cause.start}): {EXAMPLE}"
+    if isinstance(cause, RecursionError):
+        return f"the request body nests JSON too deeply to read: {EXAMPLE}"
+    return None
+
+
 def routes_hint(app: FastAPI) -> str:
     """The routes the app answers, read from its OpenAPI schema so the hint never falls behind."""
     paths = app.openapi()["paths"]
@@ -66,11 +80,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
+        unparsable = unparsable_body(exc.__cause__) if exc.status_code == 400 else None
+        if unparsable:
+            return JSONResponse(status_code=422, content={"detail": unparsable})
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No such path: {request.url.path}. {routes_hint(request.app)}"
+            detail = f"No such path: {shortened(request.url.path)}. {routes_hint(request.app)}"
         elif exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
-            detail = f"{request.method} is not allowed on {request.url.path}; use {allowed or 'another method'}."
+            detail = (
+                f"{request.method} is not allowed on {shortened(request.url.path)}; use {allowed or 'another method'}."
+            )
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.exception_handler(Exception)

@@ -85,6 +85,7 @@ class Rebuilder:
                 settings.model_name,
                 on_progress=self._stop_if_asked,
                 index_type=settings.index_type,
+                max_document_bytes=settings.max_document_bytes,
             )
             job.version, job.embedded, job.reused, job.seconds = (
                 report.version,

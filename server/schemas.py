@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt, StringConstraints
 
 from answering import DEFAULT_TOP_K
 
@@ -18,7 +18,8 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ASK_EXAMPLE]})
 
     question: Question = Field(description="The question, 1-1000 characters after trimming.")
-    top_k: int | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
+    # Strict: `true` and "3" are refused, not read as 1 and 3.
+    top_k: StrictInt | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
 
 
 class CitationOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 
 from answering import DEFAULT_TOP_K
 from index import PROJECT_ROOT, IndexSettings
@@ -23,6 +23,9 @@ class Settings(IndexSettings):
     admin_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("admin_token", "ADMIN_TOKEN", "QA_ADMIN_TOKEN")
     )
+    # A request's head (request line and headers) must arrive within this and be no larger (408, 431).
+    head_timeout_s: float = Field(default=5.0, gt=0, le=300)
+    max_head_bytes: int = Field(default=16 * 1024, ge=1024)
     reload_interval_s: float = Field(default=2.0, gt=0, le=3600)
     # Requests per minute per client address on /ask; 0 turns the limit off.
     rate_limit_per_minute: int = Field(
@@ -37,3 +40,9 @@ class Settings(IndexSettings):
     torch_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     log_questions: bool = False
+
+    @field_validator("admin_token")
+    @classmethod
+    def _blank_token_is_unset(cls, token: SecretStr | None) -> SecretStr | None:
+        """An empty or whitespace-only token means no token: the admin routes stay closed to everyone."""
+        return None if token is None or not token.get_secret_value().strip() else token

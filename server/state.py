@@ -41,11 +41,18 @@ class IndexHolder:
     problem: str = "index not loaded yet"
     loaded_path: Path | None = None
     refused_path: Path | None = None
+    refused_reason: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def refresh(self) -> bool:
-        """Load the version `current` points at if it is new; keep the old one if it cannot load."""
+    def refresh(self, retry_refused: bool = False) -> bool:
+        """Load the version `current` points at if it is new; keep the old one if it cannot load.
+
+        A version refused before is not tried again on every periodic check, only when
+        `retry_refused` asks (an operator's reload: the fault may have been mended since).
+        """
         with self._lock:
+            if retry_refused:
+                self.refused_path = None
             try:
                 target = live_version_path(self.index_dir)
             except IndexError_ as exc:
@@ -60,6 +67,7 @@ class IndexHolder:
                 self._refuse(target, str(exc))
                 return False
             self.searcher, self.loaded_path, self.problem = searcher, target, ""
+            self.refused_path, self.refused_reason = None, ""
             log.info("serving index %s", searcher.version)
             if searcher.ingestion_outdated:
                 log.warning("index %s was cleaned by an older ingestion: rebuild it to apply the current one", target)
@@ -68,12 +76,18 @@ class IndexHolder:
     def _refuse(self, target: Path | None, reason: str) -> None:
         if self.searcher is None and (target, reason) == (self.refused_path, self.problem):
             return  # said once already; the periodic check must not repeat it every few seconds
-        self.refused_path = target
+        self.refused_path, self.refused_reason = target, reason
         if self.searcher is None:
             self.problem = reason
             log.error("index unavailable: %s", reason)
         else:
             log.error("index %s refused, still serving %s: %s", target, self.searcher.version, reason)
+
+    def refused(self) -> dict[str, str] | None:
+        """The version `current` names that could not be loaded, and why; None when there is none."""
+        if self.refused_path is None:
+            return None
+        return {"version": self.refused_path.name, "reason": self.refused_reason}
 
     def current(self) -> Searcher:
         """The live searcher, or IndexUnavailableError with the reason."""

@@ -22,6 +22,7 @@ from index import PROJECT_ROOT, IndexSettings, Searcher, SentenceTransformerEmbe
 from index.embedding.precision import Precision
 from index.terms import content_terms
 from server.app import create_app
+from server.protocol import guarded_protocol
 from server.settings import Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
@@ -121,10 +122,15 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run `app` under uvicorn on a free loopback port; yield its base URL."""
+def serve(app: FastAPI, limits: Settings | None = None, timeout_keep_alive: int = 5) -> Iterator[str]:
+    """Run `app` under uvicorn on a free loopback port, with `limits`' head limits; yield its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    limits = limits or Settings()
+    protocol = guarded_protocol(limits.head_timeout_s, limits.max_head_bytes)  # as `python -m server` serves
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", http=protocol, timeout_keep_alive=timeout_keep_alive
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from index.embedding.embed import Embedder
 
+log = logging.getLogger(__name__)
 STORE_EVERY = 2048
 
 
@@ -31,8 +34,21 @@ class EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.model_key = model_key
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            # A cache is only ever a shortcut: one that cannot be read is set aside (kept for a look) and
+            # started anew, so this and every later build embeds instead of failing.
+            aside = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+            path.rename(aside)
+            path.with_name(path.name + "-journal").unlink(missing_ok=True)
+            log.warning("the embedding cache %s could not be read (%s): set aside as %s", path, exc, aside.name)
+            self._create()
+
+    def _create(self) -> None:
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            db.execute("SELECT key, vector FROM vectors LIMIT 1").fetchall()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from index.errors import UnreadableDocumentError
 
 SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
+BINARY_SHARE = 0.1  # of control characters in a single-byte decoding, above which a file is binary
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SKIPPED_HTML = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg")
 _BLOCK_HTML = (
@@ -43,12 +46,37 @@ def read_raw(path: Path, data: bytes) -> tuple[str, str | None]:
             return _read_pdf(data)
         if suffix in (".html", ".htm"):
             return _read_html(data)
-        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        text = decode_text(data).replace("\r\n", "\n")
+    except UnreadableDocumentError as exc:
+        raise UnreadableDocumentError(f"cannot read {path.name}: {exc}") from None
     except Exception as exc:  # a parser's failure on a hostile or broken file is that file's problem
         raise UnreadableDocumentError(f"cannot read {path.name}: {type(exc).__name__}: {exc}") from exc
     if suffix == ".md":
         return _read_markdown(text)
     return text, None
+
+
+def decode_text(data: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252/Latin-1.
+
+    Single-byte text decodes whatever the bytes, so a file that decodes to mostly control characters
+    is refused as binary rather than ingested as noise.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+                text = data.decode("latin-1")
+    # NUL is left out: ingestion drops it, and a text that only carries NULs is still text.
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\x00\t\n\r\f\v")
+    if controls > BINARY_SHARE * max(len(text), 1):
+        raise UnreadableDocumentError("it is neither UTF-8, UTF-16 nor Latin-1 text (binary?)")
+    return text
 
 
 def _read_markdown(text: str) -> tuple[str, str | None]:

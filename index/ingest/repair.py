@@ -18,14 +18,14 @@ import unicodedata
 from index.ingest.language import CHANGE_PENALTY, word_log10
 from index.ingest.ligatures import reinsert_lost_ligatures
 
-_HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " "}
+_HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " ", "\x00": ""}
 _HYPHENS_TABLE = str.maketrans(_HYPHENS)
 _WORD = re.compile(r"[^\W\d_]+")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n\s*")
 
 
 def normalize_characters(text: str) -> str:
-    """Unify line endings, typographic hyphens and odd spaces."""
+    """Unify line endings, typographic hyphens and odd spaces; drop NUL characters."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.translate(_HYPHENS_TABLE)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from server.dependencies import SearcherDep
+from server.errors import shortened
 from server.schemas import ERRORS, DocumentList, DocumentOut, DocumentSummary, Problem
 
 router = APIRouter()
@@ -29,5 +30,5 @@ def get_document(doc_id: str, searcher: SearcherDep) -> DocumentOut:
     """One document's canonical text, which citations' offsets point into."""
     document = searcher.documents.get(doc_id)
     if document is None:
-        raise HTTPException(404, detail=f"No document with id '{doc_id}'; GET /documents lists them.")
+        raise HTTPException(404, detail=f"No document with id '{shortened(doc_id)}'; GET /documents lists them.")
     return DocumentOut(doc_id=document.doc_id, title=document.title, text=document.text)

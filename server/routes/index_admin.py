@@ -17,11 +17,12 @@ router = APIRouter(tags=["index"])
 
 @router.get("/index")
 def index_status(holder: HolderDep, rebuilder: RebuilderDep) -> dict[str, Any]:
-    """The live index version, its manifest, and the state of the last or running build."""
+    """The live index version, its manifest, a version refused on load and why, and the last or running build."""
     searcher = holder.searcher
     return {
         "live": {"version": searcher.version, "manifest": searcher.manifest} if searcher else None,
         "problem": holder.problem,
+        "refused": holder.refused(),
         "build": rebuilder.last.public() if rebuilder.last else None,
     }
 
@@ -43,7 +44,12 @@ def rebuild(rebuilder: RebuilderDep) -> JSONResponse:
 
 @router.post("/index/reload", dependencies=[Depends(require_admin)], responses=AUTH_ERRORS)
 async def reload(holder: HolderDep) -> dict[str, Any]:
-    """Switch to the version `current` names now, instead of at the next periodic check."""
-    switched = await run_in_threadpool(holder.refresh)
+    """Switch to the version `current` names now, instead of at the next periodic check; a refused one is retried."""
+    switched = await run_in_threadpool(holder.refresh, True)
     searcher = holder.searcher
-    return {"switched": switched, "version": searcher.version if searcher else None, "problem": holder.problem}
+    return {
+        "switched": switched,
+        "version": searcher.version if searcher else None,
+        "problem": holder.problem,
+        "refused": holder.refused(),
+    }
