@@ -3,7 +3,7 @@
 This module is the library's public interface; code outside `index/` imports from here only.
 """
 
-from index.build import BuildReport, build_from_documents, build_index
+from index.build import BuildReport, build_index
 from index.embedding.embed import Embedder, SentenceTransformerEmbedder
 from index.embedding.precision import Precision
 from index.errors import (
@@ -51,7 +51,6 @@ __all__ = [
     "Sentence",
     "SentenceTransformerEmbedder",
     "UnreadableDocumentError",
-    "build_from_documents",
     "build_index",
     "content_terms",
     "index_outdated",

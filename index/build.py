@@ -68,20 +68,6 @@ def build_index(
         return build_locked(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
 
 
-def build_from_documents(
-    documents: list[Document],
-    index_dir: Path,
-    embedder: Embedder,
-    model_name: str,
-    on_total: Callable[[int], None] | None = None,
-    on_progress: Callable[[int], None] | None = None,
-    index_type: IndexType = "flat",
-) -> BuildReport:
-    """Segment and embed loaded documents, write a new version, validate it and make it current."""
-    with build_lock(index_dir):
-        return build_locked(documents, index_dir, embedder, model_name, on_total, on_progress, index_type)
-
-
 def build_locked(
     documents: list[Document],
     index_dir: Path,
@@ -91,7 +77,10 @@ def build_locked(
     on_progress: Callable[[int], None] | None = None,
     index_type: IndexType = "flat",
 ) -> BuildReport:
-    """`build_from_documents` for a caller that holds `build_lock` already; every failure is an IndexError_."""
+    """Segment and embed loaded documents, write a new version, validate it and make it current.
+
+    The caller holds `build_lock` (taken before it read the corpus); every failure is an IndexError_.
+    """
     started = time.perf_counter()
     try:
         sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]

@@ -10,7 +10,7 @@ import faiss
 import numpy as np
 import pytest
 
-from index.vectors import VectorIndex
+from index.vectors import IndexType, VectorIndex
 
 
 def _unit_rows(count: int, dimension: int = 32) -> np.ndarray:
@@ -18,25 +18,26 @@ def _unit_rows(count: int, dimension: int = 32) -> np.ndarray:
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("index_type", ["flat", "hnsw"])
-def test_saved_vectors_load_and_find_themselves(tmp_path: Path, index_type: str) -> None:
-    rows = _unit_rows(200)
-    vectors = VectorIndex.new(32, index_type)  # type: ignore[arg-type]
+def _saved_and_loaded(folder: Path, index_type: IndexType, rows: np.ndarray) -> VectorIndex:
+    vectors = VectorIndex.new(rows.shape[1], index_type)
     vectors.add(rows)
-    vectors.save(tmp_path / "v.faiss")
-    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    vectors.save(folder / "v.faiss")
+    return VectorIndex.load(folder / "v.faiss")
+
+
+@pytest.mark.parametrize("index_type", ["flat", "hnsw"])
+def test_saved_vectors_load_and_find_themselves(tmp_path: Path, index_type: IndexType) -> None:
+    rows = _unit_rows(200)
+    loaded = _saved_and_loaded(tmp_path, index_type, rows)
     assert (loaded.count, loaded.dimension, loaded.index_type) == (200, 32, index_type)
     scores, ids = loaded.search(rows[[5, 17]], 3)
     assert list(ids[:, 0]) == [5, 17] and np.allclose(scores[:, 0], 1.0, atol=1e-5)
 
 
 @pytest.mark.parametrize("index_type", ["flat", "hnsw"])
-def test_stored_vectors_are_faiss_own_memory_not_a_copy(tmp_path: Path, index_type: str) -> None:
+def test_stored_vectors_are_faiss_own_memory_not_a_copy(tmp_path: Path, index_type: IndexType) -> None:
     rows = _unit_rows(50)
-    vectors = VectorIndex.new(32, index_type)  # type: ignore[arg-type]
-    vectors.add(rows)
-    vectors.save(tmp_path / "v.faiss")
-    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    loaded = _saved_and_loaded(tmp_path, index_type, rows)
     first, second = loaded.stored(), loaded.stored()
     assert np.array_equal(first, rows)
     assert not first.flags.owndata and not first.flags.writeable
