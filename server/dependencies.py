@@ -1,7 +1,7 @@
 """Every dependency a route declares, in one place: each reads the lifespan's typed services.
 
 They are `async def` because they only read request state: FastAPI runs a plain `def` dependency in
-its thread pool, a thread hop per request for nothing. `require_admin` compares a secret, no I/O.
+its thread pool, a thread hop per request for nothing.
 """
 
 from __future__ import annotations
@@ -33,9 +33,15 @@ async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
 async def get_holder(services: ServicesDep) -> IndexHolder:
     """The holder of the live index version."""
     return services.holder
+
+
+HolderDep = Annotated[IndexHolder, Depends(get_holder)]
 
 
 async def get_searcher(request: Request, services: ServicesDep) -> Searcher:
@@ -45,9 +51,15 @@ async def get_searcher(request: Request, services: ServicesDep) -> Searcher:
     return searcher
 
 
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+
+
 async def get_answerer(services: ServicesDep) -> Answerer:
     """The batching answerer."""
     return services.answerer
+
+
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 
 
 async def get_rebuilder(services: ServicesDep) -> Rebuilder:
@@ -55,9 +67,15 @@ async def get_rebuilder(services: ServicesDep) -> Rebuilder:
     return services.rebuilder
 
 
+RebuilderDep = Annotated[Rebuilder, Depends(get_rebuilder)]
+
+
 async def get_metrics(services: ServicesDep) -> Metrics:
     """The Prometheus metrics."""
     return services.metrics
+
+
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 
 async def rate_limited(request: Request, services: ServicesDep) -> None:
@@ -65,9 +83,7 @@ async def rate_limited(request: Request, services: ServicesDep) -> None:
     services.rate_limiter.check(request.client.host if request.client else "unknown")
 
 
-async def require_admin(
-    settings: Annotated[Settings, Depends(get_settings)], authorization: Annotated[str | None, Header()] = None
-) -> None:
+async def require_admin(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
     """Let the request through only with `Authorization: Bearer <ADMIN_TOKEN>`."""
     if settings.admin_token is None:
         raise HTTPException(403, detail="Index administration is disabled: start the server with ADMIN_TOKEN set.")
@@ -94,11 +110,3 @@ def bearer_token(authorization: str | None) -> bytes | None:
         return None
     # Starlette decodes header bytes as Latin-1; encoding back gives exactly the bytes sent.
     return token.encode("latin-1")
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-HolderDep = Annotated[IndexHolder, Depends(get_holder)]
-SearcherDep = Annotated[Searcher, Depends(get_searcher)]
-AnswererDep = Annotated[Answerer, Depends(get_answerer)]
-RebuilderDep = Annotated[Rebuilder, Depends(get_rebuilder)]
-MetricsDep = Annotated[Metrics, Depends(get_metrics)]
