@@ -70,14 +70,12 @@ def eval_command(
     try:
         sets = [(path.name, read_jsonl(path)) for path in files]
         on_squad = [(name, rows) for name, rows in sets if any(q.article is not None for q in rows)]
+        on_folder = [(name, rows) for name, rows in sets if all(q.article is None for q in rows)]
         if on_squad and squad is None:
             raise typer.BadParameter(f"{on_squad[0][0]} asks about SQuAD articles: give --squad FILE too")
         embedder = load_embedder(settings)
-        for name, rows in sets:
-            if (name, rows) not in on_squad:
-                _report(
-                    name, _evaluate_folder(settings.corpus_dir, settings.index_dir, rows, embedder, settings, top_k)
-                )
+        if on_folder:
+            _ask_corpus(settings.corpus_dir, settings.index_dir, on_folder, embedder, settings, top_k)
         if squad is not None:
             _evaluate_squad(squad, squad_index, embedder, settings, on_squad, (v1, sample_size, seed), top_k)
     except (IndexError_, OSError, ValueError, KeyError) as exc:
@@ -85,17 +83,19 @@ def eval_command(
         raise typer.Exit(code=1) from None
 
 
-def _evaluate_folder(
+def _ask_corpus(
     corpus_dir: Path,
     index_dir: Path,
-    questions: list[Question],
+    sets: list[tuple[str, list[Question]]],
     embedder: Embedder,
     settings: IndexSettings,
     top_k: int,
-) -> Results:
+) -> None:
+    """Ask one corpus every question set, opening its index and embedding its baseline once for all."""
     searcher = open_index(index_dir, embedder, settings.model_name)
     baseline = BaselinePipeline.build(raw_texts(corpus_dir), embedder)
-    return evaluate(searcher, baseline, questions, top_k=top_k)
+    for name, rows in sets:
+        _report(name, evaluate(searcher, baseline, rows, top_k=top_k))
 
 
 def _evaluate_squad(
@@ -120,8 +120,7 @@ def _evaluate_squad(
         chosen = sample(reported, size, seed)
         console.print(f"SQuAD v1.1: {len(chosen)} of the {len(reported)} questions on the odd-numbered articles")
         sets = [*sets, (f"SQuAD v1.1 dev, odd-numbered articles (n={len(chosen)}, seed={seed})", chosen)]
-    for name, rows in sets:
-        _report(name, _evaluate_folder(corpus_dir, index_dir, rows, embedder, settings, top_k))
+    _ask_corpus(corpus_dir, index_dir, sets, embedder, settings, top_k)
 
 
 def _report(title: str, results: Results) -> None:

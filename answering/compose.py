@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from answering.abstain import abstention_reason, holds_type
-from answering.question import QuestionProfile, analyze, has_answer_type
+from answering.question import QuestionProfile, analyze
 from index import Hit, Searcher
 
 MAX_SENTENCES = 3
@@ -94,7 +94,7 @@ def _within_context(hit: Hit, other: Hit) -> bool:
 def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit]) -> list[Hit]:
     if profile.expects is None:
         return hits
-    bonus = {h.row: TYPE_BONUS if has_answer_type(profile, searcher.text(h.sentence)) else 0.0 for h in hits}
+    bonus = {h.row: TYPE_BONUS if holds_type(searcher, profile, h) else 0.0 for h in hits}
     return sorted(hits, key=lambda h: h.score + bonus[h.row], reverse=True)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
+
+WORD = re.compile(r"[^\W\d_]+")  # a run of letters: what the model scores as one word
 
 # A repaired word must be this many orders of magnitude more likely than the text it replaces.
 CHANGE_PENALTY = 1.0

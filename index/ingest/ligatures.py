@@ -21,6 +21,7 @@ from index.ingest.language import (
     CHANGE_PENALTY,
     MAX_WORDS_JOINED,
     UNKNOWN_LOG10,
+    WORD,
     WORD_BONUS,
     english_frequencies,
     word_log10,
@@ -30,7 +31,6 @@ LIGATURES = ("ti", "tt", "ft", "fi", "fl", "ff", "ffi", "ffl")
 # An object pronoun never follows an article or possessive ("the me and resource" is "the time ...").
 DETERMINERS = frozenset("a an the this that these those its his her their our your my every each".split())
 OBJECT_PRONOUNS = frozenset("me us him them".split())
-_WORD = re.compile(r"[^\W\d_]+")
 _ANY_LIGATURE = re.compile("|".join(LIGATURES))
 
 
@@ -187,7 +187,7 @@ def _lost(proposals: list[_Repair], texts: list[str]) -> frozenset[str]:
     frequencies = english_frequencies()
     intact: Counter[str] = Counter()
     for text in texts:
-        for word in _WORD.findall(text):
+        for word in WORD.findall(text):
             folded = word.lower()
             if len(folded) > 2 and folded in frequencies:
                 intact.update(lig for lig in LIGATURES if lig in folded)
@@ -207,7 +207,7 @@ def _repair(paragraph: str, ligatures: tuple[str, ...]) -> _Repair:
         if len(tokens) == 1:
             pieces.append(match.group())
             continue
-        previous = tuple(w.lower() for w in _WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])[-2:])
+        previous = tuple(w.lower() for w in WORD.findall(paragraph[max(0, match.start() - 40) : match.start()])[-2:])
         glued_left = match.start() > 0 and not paragraph[match.start() - 1].isspace()
         glued_right = match.end() < len(paragraph) and _GLUE.match(paragraph, match.end()) is not None
         reading = _best_reading(tokens, previous, glued_left, glued_right, ligatures)

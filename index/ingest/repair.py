@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.ingest.language import CHANGE_PENALTY, word_log10
+from index.ingest.language import CHANGE_PENALTY, WORD, word_log10
 from index.ingest.ligatures import reinsert_lost_ligatures
 
 _HYPHENS = {"\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " ", "\u202f": " ", "\x00": ""}
 _HYPHENS_TABLE = str.maketrans(_HYPHENS)
-_WORD = re.compile(r"[^\W\d_]+")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n\s*")
 
 
@@ -59,8 +58,8 @@ def _join_lines(lines: list[str]) -> str:
 
 def _join_hyphenated(head: str, tail: str) -> str:
     """Join a line ending in a hyphen to the next: drop the hyphen only for a word split by the wrap."""
-    left = _WORD.findall(head)[-1:] or [""]
-    right = _WORD.match(tail)
+    left = WORD.findall(head)[-1:] or [""]
+    right = WORD.match(tail)
     if left[0] and right:
         a, b = left[0].lower(), right.group().lower()
         if word_log10(a + b) > word_log10(a) + word_log10(b) + CHANGE_PENALTY and word_log10(a + b) > word_log10(
