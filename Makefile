@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INDEX_DIR ?= data/index
 CHROMIUM ?= /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -38,8 +39,14 @@ run: install $(INDEX_DIR)/current
 	$(BIN)/python -m server --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
-browser:
+# They inject axe-core (npm, pinned in package-lock.json) into the page to check accessibility.
+browser: $(AXE)
 	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update && apt-get install -y --no-install-recommends npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -58,4 +65,4 @@ $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) node_modules data .pytest_cache .mypy_cache .ruff_cache tests/artifacts

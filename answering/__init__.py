@@ -4,5 +4,17 @@ This module is the package's public interface; it uses `index` only through `ind
 """
 
 from answering.compose import DEFAULT_TOP_K, NOT_COVERED, Answer, Citation, answer_question
+from answering.conversation import MAX_ANSWER_CHARS, MAX_HISTORY, Reading, Turn, read_in_context
 
-__all__ = ["DEFAULT_TOP_K", "NOT_COVERED", "Answer", "Citation", "answer_question"]
+__all__ = [
+    "DEFAULT_TOP_K",
+    "MAX_ANSWER_CHARS",
+    "MAX_HISTORY",
+    "NOT_COVERED",
+    "Answer",
+    "Citation",
+    "Reading",
+    "Turn",
+    "answer_question",
+    "read_in_context",
+]

@@ -32,7 +32,7 @@ def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[H
     context_terms = frozenset().union(*(searcher.context_terms(h) for h in chosen))
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),
-        coverage=searcher.coverage(searcher.term_weights(profile.terms), context_terms),
+        coverage=searcher.coverage(searcher.term_weights(profile.terms, profile.carried), context_terms),
         missing_numbers=tuple(n for n in profile.numbers if not any(n in c for c in contexts)),
         holds_type=any(holds_type(searcher, profile, h) for h in chosen),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,12 @@ from answering.evaluate import (
     sample,
     write_squad_corpus,
 )
+from answering.evaluate_conversations import (
+    Conversation,
+    evaluate_conversations,
+    is_conversation_file,
+    read_conversations,
+)
 from index import (
     Embedder,
     IndexError_,
@@ -36,6 +43,21 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Evaluate the
 console = Console(stderr=True)
 
 
+@dataclass(frozen=True)
+class QuestionSet:
+    """One file's gold: single questions or conversations."""
+
+    name: str
+    questions: list[Question] = field(default_factory=list)
+    conversations: list[Conversation] = field(default_factory=list)
+
+    @property
+    def on_squad(self) -> bool:
+        """Whether it asks about SQuAD articles rather than the corpus folder."""
+        articles = [q.article for q in self.questions] + [c.article for c in self.conversations]
+        return any(article is not None for article in articles)
+
+
 @app.callback()
 def main() -> None:
     """Evaluate the cited-answer service."""
@@ -44,7 +66,8 @@ def main() -> None:
 @app.command("eval")
 def eval_command(
     questions: Annotated[
-        list[Path] | None, typer.Argument(help="Question files (essay-dev.jsonl format; with `article`, SQuAD's).")
+        list[Path] | None,
+        typer.Argument(help="Question or conversation files (essay-dev.jsonl, squad-conversations-dev.jsonl format)."),
     ] = None,
     index: Annotated[Path | None, typer.Option(help="Index folder to answer from (default: data/index).")] = None,
     corpus: Annotated[Path | None, typer.Option(help="Raw corpus the baseline splits (default: corpus/).")] = None,
@@ -58,9 +81,9 @@ def eval_command(
 ) -> None:
     """Run gold questions through the /ask code and the LangChain-style baseline; print both, overall and per kind.
 
-    Question files whose rows name a SQuAD `article` are asked of the SQuAD index (--squad builds it);
-    the others of the index folder. SQuAD v1.1 figures are on the odd-numbered articles only: the
-    even ones are for tuning.
+    Files whose rows name a SQuAD `article` are asked of the SQuAD index (--squad builds it); the
+    others of the index folder. Conversations are asked turn by turn with history and without it.
+    SQuAD v1.1 figures are on the odd-numbered articles only: the even ones are for tuning.
     """
     files = questions or []
     if not files and squad is None:
@@ -68,11 +91,11 @@ def eval_command(
     overrides: dict[str, Any] = {"corpus_dir": corpus, "index_dir": index, "model_path": model}
     settings = IndexSettings(**{k: v for k, v in overrides.items() if v is not None})
     try:
-        sets = [(path.name, read_jsonl(path)) for path in files]
-        on_squad = [(name, rows) for name, rows in sets if any(q.article is not None for q in rows)]
-        on_folder = [(name, rows) for name, rows in sets if all(q.article is None for q in rows)]
+        sets = [_read_set(path) for path in files]
+        on_squad = [one for one in sets if one.on_squad]
+        on_folder = [one for one in sets if not one.on_squad]
         if on_squad and squad is None:
-            raise typer.BadParameter(f"{on_squad[0][0]} asks about SQuAD articles: give --squad FILE too")
+            raise typer.BadParameter(f"{on_squad[0].name} asks about SQuAD articles: give --squad FILE too")
         embedder = load_embedder(settings)
         if on_folder:
             _ask_corpus(settings.corpus_dir, settings.index_dir, on_folder, embedder, settings, top_k)
@@ -83,19 +106,29 @@ def eval_command(
         raise typer.Exit(code=1) from None
 
 
+def _read_set(path: Path) -> QuestionSet:
+    if is_conversation_file(path):
+        return QuestionSet(path.name, conversations=read_conversations(path))
+    return QuestionSet(path.name, questions=read_jsonl(path))
+
+
 def _ask_corpus(
     corpus_dir: Path,
     index_dir: Path,
-    sets: list[tuple[str, list[Question]]],
+    sets: list[QuestionSet],
     embedder: Embedder,
     settings: IndexSettings,
     top_k: int,
 ) -> None:
     """Ask one corpus every question set, opening its index and embedding its baseline once for all."""
     searcher = open_index(index_dir, embedder, settings.model_name)
-    baseline = BaselinePipeline.build(raw_texts(corpus_dir), embedder)
-    for name, rows in sets:
-        _report(name, evaluate(searcher, baseline, rows, top_k=top_k))
+    # The baseline answers single questions; conversations are measured with and without history instead.
+    baseline = BaselinePipeline.build(raw_texts(corpus_dir), embedder) if any(s.questions for s in sets) else None
+    for one in sets:
+        if baseline is not None and one.questions:
+            _report(one.name, evaluate(searcher, baseline, one.questions, top_k=top_k))
+        if one.conversations:
+            _report(one.name, evaluate_conversations(searcher, one.conversations, top_k=top_k))
 
 
 def _evaluate_squad(
@@ -103,7 +136,7 @@ def _evaluate_squad(
     work: Path,
     embedder: Embedder,
     settings: IndexSettings,
-    sets: list[tuple[str, list[Question]]],
+    sets: list[QuestionSet],
     v1_sample: tuple[bool, int, int],
     top_k: int,
 ) -> None:
@@ -119,7 +152,7 @@ def _evaluate_squad(
         reported = evaluation_articles(v1_questions)
         chosen = sample(reported, size, seed)
         console.print(f"SQuAD v1.1: {len(chosen)} of the {len(reported)} questions on the odd-numbered articles")
-        sets = [*sets, (f"SQuAD v1.1 dev, odd-numbered articles (n={len(chosen)}, seed={seed})", chosen)]
+        sets = [*sets, QuestionSet(f"SQuAD v1.1 dev, odd-numbered articles (n={len(chosen)}, seed={seed})", chosen)]
     _ask_corpus(corpus_dir, index_dir, sets, embedder, settings, top_k)
 
 
@@ -129,6 +162,6 @@ def _report(title: str, results: Results) -> None:
         table.add_column("metric")
         for system in figures:
             table.add_column(system, justify="right")
-        for metric in figures["ours"]:
+        for metric in next(iter(figures.values())):
             table.add_row(metric, *(str(figures[s][metric]) for s in figures))
         Console().print(table)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from answering.abstain import abstention_reason, holds_type
+from answering.continuity import Anchors, continuity_reason, find_anchors, nearness_bonus
+from answering.conversation import Reading
 from answering.question import QuestionProfile, analyze
 from index import Hit, Searcher
 
@@ -44,30 +46,39 @@ class Answer:
     citations: list[Citation]
     reason: str
     related: list[Citation] = field(default_factory=list)  # further passages, not part of the answer
+    reading: Reading = field(default_factory=Reading)  # how the question was read in its conversation
 
 
 def answer_question(
-    searcher: Searcher, question: str, top_k: int = DEFAULT_TOP_K, vector: np.ndarray | None = None
+    searcher: Searcher,
+    question: str,
+    top_k: int = DEFAULT_TOP_K,
+    vector: np.ndarray | None = None,
+    reading: Reading | None = None,
 ) -> Answer:
     """Answer from the index: choose 1-3 sentences that together answer, or abstain with the closest.
 
-    `vector` is the question's embedding when the caller has it already (batched with others).
+    `vector` is the question's embedding when the caller has it already (batched with others);
+    `reading` says how a follow-up is read with its conversation's earlier turns (None: alone).
     """
-    profile = analyze(question)
-    if not (profile.terms or profile.numbers):
+    reading = reading or Reading()
+    profile = analyze(question, dict(reading.carried))
+    if not (profile.terms or profile.numbers or profile.carried):
         # Without a word to search for, every passage is as close as any other: none answers.
-        return Answer(question, False, NOT_COVERED, [], NO_CONTENT_WORD)
-    hits = _rerank(searcher, profile, searcher.search(question, limit=max(20, top_k), vector=vector))
+        return Answer(question, False, NOT_COVERED, [], NO_CONTENT_WORD, reading=reading)
+    anchors = find_anchors(searcher, reading)
+    found = searcher.search(question, limit=max(20, top_k), vector=vector, carried=profile.carried)
+    hits = _rerank(searcher, profile, found, anchors)
     chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES))
-    reason = abstention_reason(searcher, profile, chosen)
+    reason = abstention_reason(searcher, profile, chosen) or continuity_reason(searcher, profile, anchors, chosen)
     if reason:
         closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]
-        return Answer(question, False, NOT_COVERED, closest, reason)
+        return Answer(question, False, NOT_COVERED, closest, reason, reading=reading)
     citations = [_citation(searcher, n, hit) for n, hit in enumerate(chosen, start=1)]
     text = " ".join(f"{c.excerpt} [{c.n}]" for c in citations)
     further = _related(searcher, hits, chosen, top_k - len(chosen))
     related = [_citation(searcher, n, hit) for n, hit in enumerate(further, start=len(chosen) + 1)]
-    return Answer(question, True, text, citations, "", related)
+    return Answer(question, True, text, citations, "", related, reading)
 
 
 def _related(searcher: Searcher, hits: list[Hit], chosen: list[Hit], limit: int) -> list[Hit]:
@@ -91,11 +102,12 @@ def _within_context(hit: Hit, other: Hit) -> bool:
     return a.doc_id == b.doc_id and b.context_start <= a.start and a.end <= b.context_end
 
 
-def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit]) -> list[Hit]:
-    if profile.expects is None:
+def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], anchors: Anchors) -> list[Hit]:
+    """Favour sentences holding the kind of answer asked for and, for a follow-up, those near its conversation."""
+    if profile.expects is None and not anchors.documents:
         return hits
     bonus = {h.row: TYPE_BONUS if holds_type(searcher, profile, h) else 0.0 for h in hits}
-    return sorted(hits, key=lambda h: h.score + bonus[h.row], reverse=True)
+    return sorted(hits, key=lambda h: h.score + bonus[h.row] + nearness_bonus(searcher, anchors, h), reverse=True)
 
 
 def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit: int) -> list[Hit]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from index import STOPWORDS, TOKEN, content_terms, stem
 
@@ -67,10 +68,11 @@ class QuestionProfile:
     names: tuple[str, ...]
     numbers: tuple[str, ...]
     expects: str | None
+    carried: Mapping[str, float] = field(default_factory=dict)  # terms from earlier turns -> their share
 
 
-def analyze(question: str) -> QuestionProfile:
-    """Profile a question: content terms, names, numbers and expected answer type."""
+def analyze(question: str, carried: Mapping[str, float] | None = None) -> QuestionProfile:
+    """Profile a question: content terms, names, numbers and expected answer type, and any carried terms."""
     words = TOKEN.findall(question)
     names = tuple(
         w.lower()
@@ -84,6 +86,7 @@ def analyze(question: str) -> QuestionProfile:
         names=names,
         numbers=tuple(_NUMBER.findall(question)),
         expects=expects,
+        carried=dict(carried or {}),
     )
 
 
@@ -93,7 +96,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
         return True
     pattern = ANSWER_PATTERNS[profile.expects]
     if profile.expects == "name":
-        asked = set(profile.names) | set(content_terms(profile.text))
+        asked = set(profile.names) | set(content_terms(profile.text)) | set(profile.carried)
         return any(
             m.group().lower() not in asked and stem(m.group().lower()) not in asked for m in pattern.finditer(text)
         )

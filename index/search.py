@@ -7,7 +7,7 @@ words around it too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +63,10 @@ class Searcher:
             for term in terms:
                 rows_of[term].append(row)
         self._context_rows = {term: np.array(rows, dtype=np.int64) for term, rows in rows_of.items()}
+        # Sentences by the hash of their exact text, sorted: finding a quoted sentence costs no copy of the texts.
+        hashes = np.fromiter((hash(stored.text(s)) for s in stored.sentences), dtype=np.int64, count=self.size)
+        self._hash_order = np.argsort(hashes, kind="stable")
+        self._sorted_hashes = hashes[self._hash_order]
 
     @property
     def version(self) -> str:
@@ -92,6 +96,21 @@ class Searcher:
         """The exact text of a sentence's context window."""
         return self._stored.context(sentence)
 
+    def find(self, text: str) -> int | None:
+        """The row of the sentence whose exact text this is (as an answer quoted it), or None."""
+        key = hash(text)
+        at = int(np.searchsorted(self._sorted_hashes, key))
+        while at < self.size and self._sorted_hashes[at] == key:
+            row = int(self._hash_order[at])
+            if self._stored.text(self._stored.sentences[row]) == text:
+                return row
+            at += 1
+        return None
+
+    def sentence(self, row: int) -> Sentence:
+        """The sentence at a row; rows follow each document's sentences in order."""
+        return self._stored.sentences[row]
+
     def sentence_terms(self, hit: Hit) -> frozenset[str]:
         """The content terms of a hit's sentence."""
         return self._sentence_terms[hit.row]
@@ -105,9 +124,15 @@ class Searcher:
         frequency = len(self._context_rows[term]) if term in self._context_rows else 0
         return float(np.log((self.size + 1) / (frequency + 0.5)))
 
-    def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
-        """The IDF weight of each distinct question term."""
-        return {term: self.idf(term) for term in set(terms)}
+    def term_weights(self, terms: Iterable[str], carried: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The IDF weight of each distinct question term, and of each carried term scaled by its share.
+
+        `carried` maps terms brought in from elsewhere (a conversation's earlier turns) to how much
+        they count beside the question's own words (0-1].
+        """
+        weights = {term: self.idf(term) * share for term, share in (carried or {}).items()}
+        weights.update((term, self.idf(term)) for term in set(terms))
+        return weights
 
     def coverage(self, weights: dict[str, float], terms: AbstractSet[str]) -> float:
         """The share of the weighted question terms among `terms`; 1.0 for a question without terms."""
@@ -127,11 +152,20 @@ class Searcher:
         """Ids of the `k` vectors nearest to `vector`, best first: a sentence's row, or size + row for its context."""
         return self._stored.vectors.search(vector[None, :], k)[1][0]
 
-    def search(self, question: str, limit: int = 20, vector: np.ndarray | None = None) -> list[Hit]:
-        """The best sentences for a question, best first."""
+    def search(
+        self,
+        question: str,
+        limit: int = 20,
+        vector: np.ndarray | None = None,
+        carried: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
+        """The best sentences for a question, best first.
+
+        `carried` adds terms from outside the question, each counting its share (0-1] of a question word.
+        """
         query = self.embed_question(question) if vector is None else vector
         terms = content_terms(question)
-        lexical = self._lexical(terms)
+        lexical = self._lexical(terms, carried or {})
         ids = self.nearest(query, min(CANDIDATES, self.size * 2))
         rows = {int(i) % self.size for i in ids if i >= 0}
         rows.update(int(i) for i in np.argsort(-lexical)[:CANDIDATES] if lexical[i] > 0)
@@ -139,7 +173,7 @@ class Searcher:
         dense_sentence = self._vectors[candidates] @ query
         dense_context = self._vectors[candidates + self.size] @ query
         dense = DENSE_SENTENCE_WEIGHT * dense_sentence + (1 - DENSE_SENTENCE_WEIGHT) * dense_context
-        coverage = self._context_coverage(self.term_weights(terms))[candidates]
+        coverage = self._context_coverage(self.term_weights(terms, carried))[candidates]
         score = dense + LEXICAL_WEIGHT * lexical[candidates] + TERM_COVERAGE_WEIGHT * coverage
         order = np.argsort(-score)[:limit]
         return [
@@ -165,10 +199,19 @@ class Searcher:
                 covered[self._context_rows[term]] += weight
         return covered / total
 
-    def _lexical(self, terms: list[str]) -> np.ndarray:
-        if not terms:
+    def _lexical(self, terms: list[str], carried: Mapping[str, float]) -> np.ndarray:
+        groups: defaultdict[float, list[str]] = defaultdict(list)  # BM25 sums its terms: one call per share
+        for term, share in carried.items():
+            if term not in terms:
+                groups[share].append(term)
+        if terms:
+            groups[1.0] = [*groups[1.0], *terms]
+        if not groups:
             return np.zeros(self.size, dtype=np.float32)
-        combined = 0.5 * self._bm25_sentences.get_scores(terms) + 0.5 * self._bm25_contexts.get_scores(terms)
+        combined = sum(
+            share * (0.5 * self._bm25_sentences.get_scores(group) + 0.5 * self._bm25_contexts.get_scores(group))
+            for share, group in groups.items()
+        )
         best = float(combined.max())
         return (combined / best if best > 0 else combined).astype(np.float32)
 

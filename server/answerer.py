@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from answering import Answer, answer_question
+from answering import Answer, Turn, answer_question, read_in_context
 from index import Embedder, Searcher
 from server.batching import MicroBatcher
+
+CacheKey = tuple[str, str, int, tuple[Turn, ...]]  # index version, question, top_k, history
 
 
 class AnswerTimeoutError(Exception):
@@ -25,6 +27,7 @@ class Job:
     searcher: Searcher
     question: str
     top_k: int
+    history: tuple[Turn, ...]  # the conversation's earlier turns, oldest first
 
 
 class Answerer:
@@ -42,17 +45,19 @@ class Answerer:
         self.embedder = embedder
         self.timeout_s = timeout_s
         self.batcher: MicroBatcher[Job, Answer] = MicroBatcher(self._answer_batch, max_batch, max_wait_ms, "answerer")
-        self._cache: LRUCache[tuple[str, str, int], Answer] | None = LRUCache(cache_size) if cache_size else None
+        self._cache: LRUCache[CacheKey, Answer] | None = LRUCache(cache_size) if cache_size else None
         self._version = ""
         self._lock = threading.Lock()
 
-    async def answer(self, searcher: Searcher, question: str, top_k: int) -> tuple[Answer, bool]:
-        """The answer to `question` from `searcher`'s version, and whether it came from the cache."""
-        key = (searcher.version, question, top_k)
+    async def answer(
+        self, searcher: Searcher, question: str, top_k: int, history: tuple[Turn, ...] = ()
+    ) -> tuple[Answer, bool]:
+        """The answer to `question`, read with its `history`, from `searcher`'s version, and whether it was cached."""
+        key = (searcher.version, question, top_k, history)
         cached = self._lookup(key)
         if cached is not None:
             return cached, True
-        future = self.batcher.submit(Job(searcher, question, top_k))
+        future = self.batcher.submit(Job(searcher, question, top_k, history))
         try:
             answer = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout_s)
         except TimeoutError:
@@ -67,16 +72,19 @@ class Answerer:
         self.batcher.close()
 
     def _answer_batch(self, jobs: list[Job]) -> Sequence[Answer | BaseException]:
+        # A follow-up is embedded as asked: the words it carries from earlier turns weigh in the word
+        # search, where they count for less than its own (embedding it after the earlier question was worse).
         vectors = self.embedder.embed([job.question for job in jobs])
         results: list[Answer | BaseException] = []
         for job, vector in zip(jobs, vectors, strict=True):
             try:
-                results.append(answer_question(job.searcher, job.question, job.top_k, vector=vector))
+                reading = read_in_context(job.question, job.history)
+                results.append(answer_question(job.searcher, job.question, job.top_k, vector, reading))
             except Exception as exc:  # one bad question must not fail the others in its batch
                 results.append(exc)
         return results
 
-    def _lookup(self, key: tuple[str, str, int]) -> Answer | None:
+    def _lookup(self, key: CacheKey) -> Answer | None:
         if self._cache is None:
             return None
         with self._lock:
@@ -85,7 +93,7 @@ class Answerer:
                 self._version = key[0]
             return self._cache.get(key)
 
-    def _store(self, key: tuple[str, str, int], answer: Answer) -> None:
+    def _store(self, key: CacheKey, answer: Answer) -> None:
         if self._cache is None:
             return
         with self._lock:

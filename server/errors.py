@@ -9,15 +9,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.answerer import AnswerTimeoutError
-from server.schemas import ASK_EXAMPLE, AskRequest
+from server.schemas import ASK_EXAMPLE, AskRequest, TurnIn
 from server.state import IndexUnavailableError
 
 log = logging.getLogger("server")
 
-ACCEPTED_FIELDS = " and ".join(f"'{name}'" for name in AskRequest.model_fields)
+
+def _fields(model: type[BaseModel]) -> str:
+    return ", ".join(f"'{name}'" for name in model.model_fields)
+
+
+ACCEPTED_FIELDS = _fields(AskRequest)
+TURN_FIELDS = _fields(TurnIn)
 EXAMPLE = f"send a JSON object like {json.dumps(ASK_EXAMPLE)}"
 
 
@@ -32,6 +39,9 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
             parts.append(f"the request body is not valid JSON ({cause}): {EXAMPLE}")
         elif not location:
             parts.append(f"the request body is missing or not an object: {EXAMPLE}")
+        elif kind == "extra_forbidden" and location[0] == "history":
+            turn = ".".join(location[:-1])
+            parts.append(f"unknown field '{location[-1]}' in {turn}: a turn holds only {TURN_FIELDS}")
         elif kind == "extra_forbidden":
             parts.append(f"unknown field '{location[-1]}': only {ACCEPTED_FIELDS} are accepted")
         else:

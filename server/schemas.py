@@ -4,22 +4,47 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StrictInt, StringConstraints
 
-from answering import DEFAULT_TOP_K
+from answering import DEFAULT_TOP_K, MAX_ANSWER_CHARS, MAX_HISTORY
 
 ASK_EXAMPLE: dict[str, JsonValue] = {"question": "What is JNAAM?", "top_k": DEFAULT_TOP_K}
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
+def _integral(value: object) -> object:
+    """3.0 is an integer to JSON Schema, so it is read as 3; 3.5 is left for StrictInt to refuse."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Strict: `true` and "3" are refused, not read as 1 and 3.
+TopK = Annotated[StrictInt, BeforeValidator(_integral)]
+
+
+class TurnIn(BaseModel):
+    """An earlier turn of the conversation, as the service answered it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Question = Field(description="The earlier question, 1-1000 characters after trimming.")
+    answer: str = Field(
+        max_length=MAX_ANSWER_CHARS,
+        description=f"The service's answer to it ([n] markers included), at most {MAX_ANSWER_CHARS} characters.",
+    )
+
+
 class AskRequest(BaseModel):
-    """A question, and how many citations at most to return."""
+    """A question, how many citations at most to return, and the conversation so far."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ASK_EXAMPLE]})
 
     question: Question = Field(description="The question, 1-1000 characters after trimming.")
-    # Strict: `true` and "3" are refused, not read as 1 and 3.
-    top_k: StrictInt | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
+    top_k: TopK | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
+    history: list[TurnIn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description=f"Earlier turns, oldest first (at most {MAX_HISTORY}): a follow-up question is read with them.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -37,6 +62,13 @@ class CitationOut(BaseModel):
     score: float
 
 
+class ContextOut(BaseModel):
+    """How the question was read: with which earlier turns, and which of their words."""
+
+    turns: list[int] = Field(description="Indexes into `history` of the turns it was read with; empty: alone.")
+    terms: list[str] = Field(description="The words carried over from those turns.")
+
+
 class AskResponse(BaseModel):
     """An answer whose sentences each carry an [n] that names a citation."""
 
@@ -49,6 +81,7 @@ class AskResponse(BaseModel):
         default_factory=list,
         description="Further passages worth reading, up to top_k in all with the citations; not part of the answer.",
     )
+    context: ContextOut
     index_version: str
     took_ms: float
 

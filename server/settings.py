@@ -17,7 +17,8 @@ class Settings(IndexSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     web_dir: Path = PROJECT_ROOT / "web"
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Room for a question with a full history (20 turns of 1,000 + 5,000 characters), even \u-escaped.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     default_top_k: int = Field(default=DEFAULT_TOP_K, ge=1, le=10)
     # Enables POST /index/rebuild; read from ADMIN_TOKEN. A SecretStr never shows in logs or reprs.
     admin_token: SecretStr | None = Field(

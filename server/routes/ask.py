@@ -6,8 +6,9 @@ import time
 
 from fastapi import APIRouter, Depends, Request
 
+from answering import Turn
 from server.dependencies import AnswererDep, MetricsDep, SearcherDep, SettingsDep, rate_limited
-from server.schemas import ERRORS, AskRequest, AskResponse, CitationOut
+from server.schemas import ERRORS, AskRequest, AskResponse, CitationOut, ContextOut
 
 router = APIRouter()
 
@@ -24,7 +25,8 @@ async def ask(
     """Answer a question from the documents, citing the exact sentences, or say they do not cover it."""
     started = time.perf_counter()
     request.state.question = body.question  # for the request's log line, when questions are logged
-    answer, cached = await answerer.answer(searcher, body.question, body.top_k or settings.default_top_k)
+    history = tuple(Turn(turn.question, turn.answer) for turn in body.history)
+    answer, cached = await answerer.answer(searcher, body.question, body.top_k or settings.default_top_k, history)
     metrics.answers.labels("answered" if answer.answered else "abstained").inc()
     if cached:
         metrics.cache_hits.inc()
@@ -35,6 +37,7 @@ async def ask(
         citations=[CitationOut.model_validate(c) for c in answer.citations],
         reason=answer.reason,
         related=[CitationOut.model_validate(c) for c in answer.related],
+        context=ContextOut(turns=list(answer.reading.turns), terms=list(answer.reading.terms)),
         index_version=searcher.version,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )

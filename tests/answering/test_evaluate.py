@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -78,6 +79,29 @@ def test_eval_command_on_a_small_sample(essay_index: Path, tmp_path: Path) -> No
     for metric in ("evidence@1", "evidence@3", "answer_accuracy", "abstention_accuracy", "median_answer_words"):
         assert metric in result.output
     assert "baseline" in result.output
+
+
+def test_eval_command_asks_conversations_with_and_without_history(essay_index: Path, tmp_path: Path) -> None:
+    turns = [
+        (
+            "first",
+            "Where does the essay say sustained interest in UK-Japan-US trilateralism is lacking?",
+            ["Washington"],
+        ),
+        ("followup", "Why is that?", ["American policymakers are yet to grasp the benefits"]),
+        ("switch", "How many British Eurofighters went to Japan for the Guardian North 16 exercise?", ["four"]),
+    ]
+    row = {"id": "c1", "article": -1, "turns": [{"kind": k, "question": q, "answers": a} for k, q, a in turns]}
+    conversations = tmp_path / "conversations.jsonl"
+    conversations.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(conversations), "--index", str(essay_index)])
+    assert result.exit_code == 0, result.output
+    assert "with history" in result.output and "without history" in result.output
+    tables = {kind: result.output.split(f"{kind} only")[1][:1500] for kind in ("first", "followup", "switch")}
+    # The follow-up is answered only with its history; the turns that stand alone are answered either way.
+    assert re.search(r"answer_accuracy\s*│\s*1\.0\s*│\s*0\.0\s*│", tables["followup"])
+    for kind in ("first", "switch"):
+        assert re.search(r"answer_accuracy\s*│\s*1\.0\s*│\s*1\.0\s*│", tables[kind])
 
 
 def test_eval_command_on_squad(tmp_path: Path) -> None:

@@ -131,6 +131,12 @@ def test_top_k_must_be_a_whole_number_not_coerced(client: httpx.Client, top_k: o
     assert response.status_code == 422 and "top_k" in response.json()["detail"]
 
 
+def test_top_k_written_as_an_integral_number_is_accepted(client: httpx.Client) -> None:
+    # JSON Schema's "integer" includes 2.0, so a client generating from the OpenAPI schema may send it.
+    response = client.post("/ask", json={"question": "What is JNAAM?", "top_k": 2.0})
+    assert response.status_code == 200 and len(response.json()["citations"]) <= 2
+
+
 def test_a_404_does_not_echo_a_long_id(client: httpx.Client) -> None:
     response = client.get("/documents/" + "x" * 10_000)
     assert response.status_code == 404

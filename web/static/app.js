@@ -4,6 +4,7 @@
 
 (function () {
   const STORAGE_KEY = "cited-qa-conversation";
+  const HISTORY_TURNS = 6;  // recent answered turns sent with a question, so a follow-up is read in context
   const form = document.getElementById("ask-form");
   const input = document.getElementById("question");
   const send = document.getElementById("send");
@@ -86,6 +87,7 @@
   function renderTurn(turn) {
     const item = el("li", "turn");
     item.appendChild(el("p", "question", turn.question));
+    if (turn.alone) item.appendChild(el("p", "reading", "Asked on its own, without the earlier questions."));
     if (turn.error) {
       const error = el("p", "reply error", turn.error);
       error.setAttribute("role", "alert");
@@ -94,6 +96,8 @@
     }
     const response = turn.response;
     const reply = el("div", response.answered ? "reply answered" : "reply not-covered");
+    const reading = renderReading(turn);
+    if (reading) reply.appendChild(reading);
     if (response.answered) {
       reply.appendChild(renderAnswerText(response));
       if (response.citations.length) reply.appendChild(renderExcerpts(response.citations, "Sources"));
@@ -108,6 +112,25 @@
     }
     item.appendChild(reply);
     return item;
+  }
+
+  // How the question was read: as a follow-up to earlier questions (with a way to ask it alone), or alone.
+  function renderReading(turn) {
+    const followed = turn.followed || [];
+    if (!followed.length) return null;
+    const line = el("p", "reading");
+    line.appendChild(document.createTextNode("Read as a follow-up to: " + followed.map((q) => "“" + q + "”").join(" and ")));
+    const terms = (turn.response.context && turn.response.context.terms) || [];
+    if (terms.length) line.appendChild(el("span", "reading-terms", " (carrying over: " + terms.join(", ") + ")"));
+    line.appendChild(document.createTextNode(" "));
+    const alone = el("button", "secondary alone", "Ask it on its own");
+    alone.type = "button";
+    alone.setAttribute("aria-label", "Ask it on its own: “" + turn.question + "”, without the earlier questions");
+    alone.addEventListener("click", () => {
+      if (!send.disabled) ask(turn.question, { alone: true });
+    });
+    line.appendChild(alone);
+    return line;
   }
 
   function render() {
@@ -139,16 +162,33 @@
     form.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
-  async function ask(question) {
+  // The recent turns the service answered, oldest first, as /ask's history (turns before `end` only).
+  function recentHistory(end) {
+    return turns
+      .slice(0, end)
+      .filter((turn) => turn.response)
+      .slice(-HISTORY_TURNS)
+      .map((turn) => ({ question: turn.question, answer: turn.response.answer }));
+  }
+
+  async function ask(question, options) {
+    const alone = Boolean(options && options.alone);
+    const history = alone ? [] : recentHistory(turns.length);
     setBusy(true);
     let turn;
     try {
       const response = await fetch("/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question: question }),
+        body: JSON.stringify(history.length ? { question: question, history: history } : { question: question }),
       });
-      turn = response.ok ? { question: question, response: await response.json() } : { question: question, error: await errorMessage(response) };
+      if (response.ok) {
+        const body = await response.json();
+        const followed = ((body.context && body.context.turns) || []).map((i) => history[i].question);
+        turn = { question: question, response: body, followed: followed, alone: alone };
+      } else {
+        turn = { question: question, error: await errorMessage(response) };
+      }
     } catch (error) {
       turn = { question: question, error: "Could not reach the service. Check your connection and try again." };
     } finally {

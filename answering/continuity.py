@@ -1,0 +1,67 @@
+"""A follow-up's answer stays with its conversation: near what the earlier answers quoted, and adding to it.
+
+The sentences the followed turns' answers quoted are the conversation's anchors. A follow-up is most
+often answered in the same paragraph or document as they are, so those rank higher. Two of the
+abstention rules follow from the same idea: a follow-up answered only from other documents has lost
+its subject ("Where was he buried?" answered about someone else), and a follow-up answered only by
+repeating an earlier sentence, which does not even hold the new question's words, has not been
+answered at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from answering.conversation import Reading
+from answering.question import QuestionProfile
+from index import Hit, Searcher
+
+PARAGRAPH_BONUS = 0.15  # ranking bonus for a sentence in an anchor's paragraph
+DOCUMENT_BONUS = 0.1  # ranking bonus for a sentence elsewhere in an anchor's document
+REPEAT_COVERAGE = 0.5  # share of the question's own words an earlier sentence must hold to answer again
+OFF_SUBJECT = "the passages found are in other documents than the conversation so far: ask the question on its own"
+NOTHING_NEW = "the documents say nothing about this beyond the earlier answer"
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Where the followed turns' answers were found."""
+
+    sentences: frozenset[str]  # the quoted sentences, as quoted
+    paragraphs: frozenset[tuple[str, int]]  # (document, paragraph) of each
+    documents: frozenset[str]
+
+
+def find_anchors(searcher: Searcher, reading: Reading) -> Anchors:
+    """Locate the sentences the followed turns' answers quoted (those still in the index)."""
+    placed = [searcher.sentence(row) for text in reading.repeated if (row := searcher.find(text)) is not None]
+    return Anchors(
+        sentences=reading.repeated,
+        paragraphs=frozenset((s.doc_id, s.paragraph) for s in placed),
+        documents=frozenset(s.doc_id for s in placed),
+    )
+
+
+def nearness_bonus(searcher: Searcher, anchors: Anchors, hit: Hit) -> float:
+    """How much closer to the conversation a sentence is: in an anchor's paragraph, or its document.
+
+    The quoted sentences themselves get none: they are as near as can be, but what they say was said.
+    """
+    if not anchors.documents or searcher.text(hit.sentence) in anchors.sentences:
+        return 0.0
+    if (hit.sentence.doc_id, hit.sentence.paragraph) in anchors.paragraphs:
+        return PARAGRAPH_BONUS
+    return DOCUMENT_BONUS if hit.sentence.doc_id in anchors.documents else 0.0
+
+
+def continuity_reason(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, chosen: list[Hit]) -> str:
+    """Why the chosen sentences do not answer the follow-up in its conversation, or '' when they do."""
+    if not chosen:
+        return ""
+    if anchors.documents and not any(h.sentence.doc_id in anchors.documents for h in chosen):
+        return OFF_SUBJECT
+    if all(searcher.text(h.sentence) in anchors.sentences for h in chosen):
+        own = searcher.term_weights(profile.terms)
+        if max(searcher.coverage(own, searcher.sentence_terms(h)) for h in chosen) < REPEAT_COVERAGE:
+            return NOTHING_NEW
+    return ""

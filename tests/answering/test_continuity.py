@@ -1,0 +1,84 @@
+"""Follow-ups answered in their conversation, on a small two-document corpus with the fake embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering import Turn, answer_question, read_in_context
+from answering.continuity import NOTHING_NEW, OFF_SUBJECT, continuity_reason, find_anchors
+from answering.question import analyze
+from index import Searcher
+from tests.conftest import fake_searcher
+
+LIGHTHOUSE = (
+    "The Harwick lighthouse was built by the engineer Elena Sorn in 1871.\n\n"
+    "Sorn later moved to Bergen, where she taught engineering for twenty years. "
+    "Her lighthouse still guides ships into the northern harbour.\n\n"
+    "The harbour itself was dredged in 1902 to take larger steamers."
+)
+OBSERVATORY = (
+    "The Vell observatory stands on a hill above the town.\n\n"
+    "Its founder, the astronomer Marcus Vell, was buried in Oslo after his death in 1911. "
+    "Vell surveyed variable stars from the observatory for forty years. "
+    "Later he moved to Trondheim, where he taught astronomy."
+)
+BUILT = "Who built the Harwick lighthouse?"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    corpus = {"lighthouse.txt": LIGHTHOUSE, "observatory.txt": OBSERVATORY}
+    return fake_searcher(corpus, tmp_path_factory.mktemp("continuity"))
+
+
+def _asked(searcher: Searcher, question: str) -> Turn:
+    return Turn(question, answer_question(searcher, question).answer)
+
+
+def test_a_follow_up_is_answered_about_the_earlier_subject(searcher: Searcher) -> None:
+    first = _asked(searcher, BUILT)
+    assert "Elena Sorn" in first.answer
+    question = "Where did she move later?"
+    assert "Trondheim" in answer_question(searcher, question).answer  # alone, it could be anyone
+    answer = answer_question(searcher, question, reading=read_in_context(question, [first]))
+    assert answer.answered and "Bergen" in answer.answer and "Trondheim" not in answer.answer
+    assert answer.reading.turns == (0,) and "Harwick" in answer.reading.terms
+
+
+def test_a_follow_up_the_conversation_s_documents_do_not_answer_is_declined(searcher: Searcher) -> None:
+    first = _asked(searcher, BUILT)
+    question = "Where was she buried after her death?"
+    alone = answer_question(searcher, question)
+    assert alone.answered and "Oslo" in alone.answer  # on its own, someone else's burial answers it
+    followed = answer_question(searcher, question, reading=read_in_context(question, [first]))
+    assert not followed.answered and followed.reason == OFF_SUBJECT
+
+
+def test_a_question_that_stands_alone_is_not_dragged_to_the_old_subject(searcher: Searcher) -> None:
+    first = _asked(searcher, BUILT)
+    question = "What did Marcus Vell survey from the observatory?"
+    answer = answer_question(searcher, question, reading=read_in_context(question, [first]))
+    assert answer.answered and "variable stars" in answer.answer
+    assert answer.reading.turns == () and answer.reading.terms == ()
+
+
+def test_repeating_the_earlier_sentence_answers_only_when_it_holds_the_new_question_s_words(
+    searcher: Searcher,
+) -> None:
+    first = _asked(searcher, BUILT)
+    earlier = [h for h in searcher.search(BUILT) if "Elena Sorn" in searcher.text(h.sentence)][:1]
+
+    def reason(question: str) -> str:
+        anchors = find_anchors(searcher, read_in_context(question, [first]))
+        return continuity_reason(searcher, analyze(question), anchors, earlier)
+
+    assert reason("What colour was it painted?") == NOTHING_NEW
+    assert reason("In which year was it built by that engineer?") == ""
+
+
+def test_anchors_are_found_by_the_exact_sentence_an_answer_quoted(searcher: Searcher) -> None:
+    first = _asked(searcher, BUILT)
+    anchors = find_anchors(searcher, read_in_context("When did she build it?", [first]))
+    assert anchors.documents == {"lighthouse"} and len(anchors.paragraphs) == 1
+    assert searcher.find("The Harwick lighthouse was built by the engineer Elena Sorn in 1871.") is not None
+    assert searcher.find("The Harwick lighthouse was built by someone else.") is None

@@ -1,0 +1,60 @@
+"""Follow-ups on the real model and FAISS: the essay beside a Wikipedia article, as a two-document corpus."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from answering import Answer, Turn, answer_question, read_in_context
+from answering.evaluate import read_squad, write_squad_corpus
+from index import Searcher, SentenceTransformerEmbedder, build_index, open_index
+from tests.conftest import CORPUS, MODEL_NAME, shared_file
+
+WAR = "squad-46"  # French and Indian War, a development article
+GENERAL = "Which British general was defeated at the Battle of the Monongahela in 1755?"
+PLANNED = "Who did he plan his attack on the French with?"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Searcher:
+    folder = tmp_path_factory.mktemp("two-documents")
+    documents, _ = read_squad(shared_file("eval/squad-dev-v1.1.json"))
+    write_squad_corpus({WAR: documents[WAR]}, folder / "corpus")
+    for path in CORPUS.iterdir():
+        shutil.copy(path, folder / "corpus" / path.name)
+    build_index(folder / "corpus", folder / "index", embedder, MODEL_NAME)
+    return open_index(folder / "index", embedder, MODEL_NAME)
+
+
+def _ask(searcher: Searcher, question: str, history: list[Turn]) -> Answer:
+    return answer_question(searcher, question, reading=read_in_context(question, history))
+
+
+@pytest.fixture(scope="module")
+def first(searcher: Searcher) -> Turn:
+    answer = answer_question(searcher, GENERAL)
+    assert answer.answered and "Braddock" in answer.answer
+    return Turn(GENERAL, answer.answer)
+
+
+def test_a_follow_up_is_resolved_by_the_earlier_turn(searcher: Searcher, first: Turn) -> None:
+    followed = _ask(searcher, PLANNED, [first])
+    assert followed.answered and "six colonial governors" in followed.answer
+    assert followed.reading.turns == (0,) and "Braddock" in followed.reading.terms
+    assert all(c.doc_id == WAR for c in followed.citations)
+    assert "six colonial governors" not in answer_question(searcher, PLANNED).answer  # alone, "he" is nobody
+
+
+def test_an_unanswerable_follow_up_is_declined(searcher: Searcher, first: Turn) -> None:
+    planned = Turn(PLANNED, _ask(searcher, PLANNED, [first]).answer)
+    declined = _ask(searcher, "Where was he buried?", [first, planned])
+    assert not declined.answered
+    assert declined.citations  # the closest passages are still shown, as not an answer
+
+
+def test_a_switch_to_the_other_document_stands_alone(searcher: Searcher, first: Turn) -> None:
+    switched = _ask(searcher, "What is JNAAM?", [first])
+    assert switched.answered and "Joint New Air-to-Air Missile" in switched.answer
+    assert switched.reading.turns == () and switched.reading.terms == ()
+    assert switched.answer == answer_question(searcher, "What is JNAAM?").answer
