@@ -1,6 +1,7 @@
 """`make bench`: measure the service against its floor and its peer; write bench/results.md.
 
-Run: `python -m bench [--squad FILE] [--questions FILE] [--seconds S] [--rounds N] [--skip-squad]`.
+Run: `python -m bench [--squad FILE] [--conversations FILE] [--questions FILE] [--seconds S] [--rounds N]
+[--skip-squad]`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--questions", type=Path, default=ROOT.parent / "shared/eval/essay-dev.jsonl")
     parser.add_argument("--squad", type=Path, default=ROOT.parent / "shared/eval/squad-dev-v1.1.json")
+    parser.add_argument("--conversations", type=Path, default=ROOT.parent / "shared/eval/squad-conversations-dev.jsonl")
     parser.add_argument("--seconds", type=float, default=6.0, help="duration of each concurrency level")
     parser.add_argument("--rounds", type=int, default=3, help="times each concurrency level is measured")
     parser.add_argument("--skip-squad", action="store_true", help="skip the SQuAD build, latency and HNSW parts")
@@ -60,7 +62,7 @@ def main() -> None:
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
         lines += [f"| {corpus} | {kind} | {seconds:.1f} |" for corpus, kind, seconds in builds]
         if not args.skip_squad:
-            lines += squad_lines(embedder, settings, args.squad, work, measured.floor)
+            lines += squad_lines(embedder, settings, args.squad, args.conversations, work, measured.floor)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -7,7 +7,9 @@ import itertools
 import json
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -38,12 +40,15 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[min(998, max(0, round(p * 10) - 1))]
 
 
-def sequential(url: str, questions: list[str], seconds: float) -> LoadResult:
+Asked = str | dict[str, Any]  # a question, or a whole /ask body (with history, say)
+
+
+def sequential(url: str, questions: Sequence[Asked], seconds: float) -> LoadResult:
     """One keep-alive client asking back to back for `seconds`: latency with nothing else in flight."""
     return concurrent(url, questions, 1, seconds)
 
 
-def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> LoadResult:
+def concurrent(url: str, questions: Sequence[Asked], clients: int, seconds: float) -> LoadResult:
     """`clients` keep-alive connections asking back to back for `seconds`.
 
     The client is a bare HTTP/1.1 writer and reader on uvloop, like wrk: on a 2-core machine a
@@ -54,7 +59,7 @@ def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> 
     return uvloop.run(_concurrent(url, questions, clients, seconds))
 
 
-async def _concurrent(url: str, questions: list[str], clients: int, seconds: float) -> LoadResult:
+async def _concurrent(url: str, questions: Sequence[Asked], clients: int, seconds: float) -> LoadResult:
     address = httpx.URL(url)
     requests = [_request(address.host, q) for q in questions]
     latencies: list[float] = []
@@ -88,8 +93,8 @@ async def _concurrent(url: str, questions: list[str], clients: int, seconds: flo
     return LoadResult(clients, latencies, errors, time.perf_counter() - started)
 
 
-def _request(host: str, question: str) -> bytes:
-    body = json.dumps({"question": question}).encode()
+def _request(host: str, asked: Asked) -> bytes:
+    body = json.dumps(asked if isinstance(asked, dict) else {"question": asked}).encode()
     head = (
         f"POST /ask HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     )

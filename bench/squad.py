@@ -6,10 +6,13 @@ import shutil
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import numpy as np
 
 from answering.evaluate import read_squad, sample, write_squad_corpus
+from answering.evaluate_conversations import Conversation, read_conversations
 from bench.load import concurrent, sequential
 from bench.processes import free_port, launch, our_server
 from bench.serving import NO_CACHE
@@ -17,7 +20,12 @@ from index import CANDIDATES, IndexSettings, Searcher, SentenceTransformerEmbedd
 
 
 def squad_lines(
-    embedder: SentenceTransformerEmbedder, settings: IndexSettings, squad: Path, work: Path, floor: float
+    embedder: SentenceTransformerEmbedder,
+    settings: IndexSettings,
+    squad: Path,
+    conversations: Path,
+    work: Path,
+    floor: float,
 ) -> list[str]:
     """Build the SQuAD corpus flat and HNSW, serve it, compare the two searches; the results section."""
     documents, questions = read_squad(squad)
@@ -33,6 +41,9 @@ def squad_lines(
     with launch(our_server(flat_dir, port), port, env=NO_CACHE) as served:
         squad_seq = sequential(served.url, asked, 8)
         squad_16 = concurrent(served.url, asked, 16, 8)
+        first_turns, follow_ups = _conversation_turns(served.url, read_conversations(conversations))
+        first_seq = sequential(served.url, first_turns, 8)
+        follow_seq = sequential(served.url, follow_ups, 8)
         squad_rss = served.peak_rss_mb()
 
     flat = open_index(flat_dir, embedder, settings.model_name)
@@ -53,6 +64,9 @@ def squad_lines(
         f"| build with `QA_INDEX_TYPE=hnsw`, embeddings cached | {hnsw_build.seconds:.1f} s |",
         f"| /ask sequential p50 / p95 | {squad_seq.percentile(50):.1f} / {squad_seq.percentile(95):.1f} ms |",
         f"| /ask at 16 clients | {squad_16.throughput:.1f} answers/s, p95 {squad_16.percentile(95):.1f} ms |",
+        f"| /ask p50, first turns of {conversations.name} | {first_seq.percentile(50):.1f} ms |",
+        f"| /ask p50, their follow-ups (with the first turn as history) | {follow_seq.percentile(50):.1f} ms "
+        f"({follow_seq.percentile(50) / first_seq.percentile(50):.2f}x) |",
         f"| server peak RSS | {squad_rss:.0f} MB |",
         f"| flat FAISS search (top {k}) p50 | {statistics.median(flat_ms):.2f} ms |",
         f"| HNSW (M=32, efSearch=256) search p50 | {statistics.median(hnsw_ms):.2f} ms |",
@@ -66,6 +80,18 @@ def squad_lines(
         "near the first mark. Past it, set `QA_INDEX_TYPE=hnsw`: its search time grows only with the log of "
         "the size, at the recall shown above, for about twice the memory of the vectors.",
     ]
+
+
+def _conversation_turns(url: str, conversations: list[Conversation]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Each conversation's first question, and its second asked with the first and the service's answer."""
+    first_turns, follow_ups = [], []
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for conversation in conversations:
+            first, second = conversation.turns[0].question, conversation.turns[1].question
+            answer = client.post("/ask", json={"question": first}).json()["answer"]
+            first_turns.append(first)
+            follow_ups.append({"question": second, "history": [{"question": first, "answer": answer}]})
+    return first_turns, follow_ups
 
 
 def _compare_searches(

@@ -98,6 +98,22 @@ async def require_admin(settings: SettingsDep, authorization: Annotated[str | No
         raise HTTPException(403, detail="The admin token is not valid.")
 
 
+async def require_api_key(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """When API keys are set, let /v1 requests through only with `Authorization: Bearer <one of them>`."""
+    keys = settings.chat_keys()
+    if not keys:
+        return
+    token = bearer_token(authorization)
+    if token is None:
+        raise HTTPException(
+            401, detail="Send your API key as 'Authorization: Bearer <key>'.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    # Every key is compared, in constant time, so the time taken does not tell which one came close.
+    matches = [hmac.compare_digest(token, key) for key in keys]
+    if not any(matches):
+        raise HTTPException(401, detail="The API key is not valid.", headers={"WWW-Authenticate": "Bearer"})
+
+
 def bearer_token(authorization: str | None) -> bytes | None:
     """The token of an `Authorization: Bearer <token>` header as the client sent its bytes, or None.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.answerer import AnswerTimeoutError
+from server.chat import ChatRequestError
+from server.chat_errors import chat_error, is_chat_path, validation_param
 from server.schemas import ASK_EXAMPLE, AskRequest, TurnIn
 from server.state import IndexUnavailableError
 
@@ -71,28 +74,35 @@ def routes_hint(app: FastAPI) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn exceptions into JSON problems."""
+    """Register the handlers that turn exceptions into JSON problems: OpenAI's shape on /v1, `detail` elsewhere."""
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
+        if is_chat_path(request.url.path):
+            message, param = validation_param(errors)
+            return chat_error(400, message, param)
         safe = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in errors]
         return JSONResponse(status_code=422, content={"detail": validation_message(errors), "errors": safe})
 
+    @app.exception_handler(ChatRequestError)
+    async def bad_chat_request(_: Request, exc: ChatRequestError) -> JSONResponse:
+        return chat_error(400, str(exc), exc.param)
+
     @app.exception_handler(IndexUnavailableError)
-    async def index_unavailable(_: Request, exc: IndexUnavailableError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"No index is loaded: {exc}"})
+    async def index_unavailable(request: Request, exc: IndexUnavailableError) -> JSONResponse:
+        return problem(request, 503, f"No index is loaded: {exc}")
 
     @app.exception_handler(AnswerTimeoutError)
-    async def answer_timeout(_: Request, exc: AnswerTimeoutError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "1"})
+    async def answer_timeout(request: Request, exc: AnswerTimeoutError) -> JSONResponse:
+        return problem(request, 503, str(exc), {"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         unparsable = unparsable_body(exc.__cause__) if exc.status_code == 400 else None
         if unparsable:
-            return JSONResponse(status_code=422, content={"detail": unparsable})
+            return problem(request, 422, unparsable)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"No such path: {shortened(request.url.path)}. {routes_hint(request.app)}"
         elif exc.status_code == 405:
@@ -100,9 +110,18 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = (
                 f"{request.method} is not allowed on {shortened(request.url.path)}; use {allowed or 'another method'}."
             )
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+        return problem(request, exc.status_code, str(detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(status_code=500, content={"detail": "Something went wrong on our side; it is logged."})
+        return problem(request, 500, "Something went wrong on our side; it is logged.")
+
+
+def problem(request: Request, status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """An error response in the shape the path's clients expect."""
+    if is_chat_path(request.url.path):
+        status = 400 if status == 422 else status  # OpenAI's clients expect 400 for a malformed request
+        code = "model_not_found" if status == 404 and "model" in message else None
+        return chat_error(status, message, "model" if code else None, code, headers)
+    return JSONResponse(status_code=status, content={"detail": message}, headers=headers)

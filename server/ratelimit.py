@@ -1,4 +1,5 @@
-"""Per-client rate limit on /ask: a moving window per client address, answered with 429 and Retry-After."""
+"""Per-client rate limit on the questions (/ask, /v1/chat/completions): a moving window per client address,
+answered with 429 and Retry-After."""
 
 from __future__ import annotations
 

@@ -24,6 +24,13 @@ class Settings(IndexSettings):
     admin_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("admin_token", "ADMIN_TOKEN", "QA_ADMIN_TOKEN")
     )
+    # Comma-separated keys that /v1 (the OpenAI-compatible API) requires as `Authorization: Bearer <key>`;
+    # unset or blank, /v1 is open like /ask.
+    api_keys: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_keys", "API_KEYS", "QA_API_KEYS")
+    )
+    # The model name chat clients pick, listed by GET /v1/models.
+    chat_model: str = Field(default="cited-answers", min_length=1)
     # A request's head (request line and headers) must arrive within this and be no larger (408, 431).
     head_timeout_s: float = Field(default=5.0, gt=0, le=300)
     max_head_bytes: int = Field(default=16 * 1024, ge=1024)
@@ -42,8 +49,14 @@ class Settings(IndexSettings):
     cors_origins: list[str] = Field(default_factory=list)
     log_questions: bool = False
 
-    @field_validator("admin_token")
+    @field_validator("admin_token", "api_keys")
     @classmethod
     def _blank_token_is_unset(cls, token: SecretStr | None) -> SecretStr | None:
-        """An empty or whitespace-only token means no token: the admin routes stay closed to everyone."""
+        """An empty or whitespace-only token means no token: admin routes closed to all, /v1 open to all."""
         return None if token is None or not token.get_secret_value().strip() else token
+
+    def chat_keys(self) -> list[bytes]:
+        """The API keys /v1 accepts, as bytes; empty when /v1 is open."""
+        if self.api_keys is None:
+            return []
+        return [key.strip().encode() for key in self.api_keys.get_secret_value().split(",") if key.strip()]

@@ -2,8 +2,15 @@
 
 from fastapi import APIRouter
 
-from server.routes import ask, documents, health, index_admin, pages
+from server.routes import ask, chat, documents, health, index_admin, pages
 
-ROUTERS: tuple[APIRouter, ...] = (ask.router, documents.router, health.router, index_admin.router, pages.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    ask.router,
+    chat.router,
+    documents.router,
+    health.router,
+    index_admin.router,
+    pages.router,
+)
 
 __all__ = ["ROUTERS"]

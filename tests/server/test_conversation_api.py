@@ -65,7 +65,7 @@ def test_a_full_history_of_the_longest_turns_is_accepted(client: httpx.Client) -
             [_turn(), _turn(answer="x" * (MAX_ANSWER_CHARS + 1))],
             f"history.1.answer: String should have at most {MAX_ANSWER_CHARS}",
         ),
-        ([_turn(answer=None)], "history.0.answer: Input should be a valid string"),  # type: ignore[arg-type]
+        ([_turn(answer=None)], "history.0.answer: Input should be a valid string"),
         (
             [{**_turn(), "citations": []}],
             "unknown field 'citations' in history.0: a turn holds only 'question', 'answer'",
