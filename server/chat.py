@@ -20,11 +20,13 @@ CLOSEST_HEADING = "\n\n**Closest passages (not an answer)**\n"
 
 
 class ChatRequestError(ValueError):
-    """The messages do not make a question: what to fix, and which parameter."""
+    """A chat request this service cannot answer: what to fix, which parameter, and the HTTP status."""
 
-    def __init__(self, message: str, param: str) -> None:
+    def __init__(self, message: str, param: str, status: int = 400, code: str | None = None) -> None:
         super().__init__(message)
         self.param = param
+        self.status = status
+        self.code = code
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ChatRequestError)
     async def bad_chat_request(_: Request, exc: ChatRequestError) -> JSONResponse:
-        return chat_error(400, str(exc), exc.param)
+        return chat_error(exc.status, str(exc), exc.param, exc.code)
 
     @app.exception_handler(IndexUnavailableError)
     async def index_unavailable(request: Request, exc: IndexUnavailableError) -> JSONResponse:
@@ -122,6 +122,5 @@ def problem(request: Request, status: int, message: str, headers: Mapping[str, s
     """An error response in the shape the path's clients expect."""
     if is_chat_path(request.url.path):
         status = 400 if status == 422 else status  # OpenAI's clients expect 400 for a malformed request
-        code = "model_not_found" if status == 404 and "model" in message else None
-        return chat_error(status, message, "model" if code else None, code, headers)
+        return chat_error(status, message, headers=headers)
     return JSONResponse(status_code=status, content={"detail": message}, headers=headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from server.chat import ChatRequestError, completion_id, content_pieces, read_messages, stream_events
@@ -46,7 +46,8 @@ async def chat_completions(
 ) -> ChatCompletion | StreamingResponse:
     """Answer the last user message from the documents, the earlier messages as its history."""
     if body.model != settings.chat_model:
-        raise HTTPException(404, detail=f"The model '{body.model[:80]}' does not exist; use '{settings.chat_model}'.")
+        unknown = f"The model '{body.model[:80]}' does not exist; use '{settings.chat_model}'."
+        raise ChatRequestError(unknown, "model", 404, "model_not_found")
     if body.n not in (None, 1):
         raise ChatRequestError("n must be 1: one answer is given per question.", "n")
     conversation = read_messages(body.messages)

@@ -128,6 +128,9 @@ def test_errors_keep_each_api_s_shape(live_url: str, keyed_url: str) -> None:
         }
         big = http.post("/v1/chat/completions", content=b"x" * (Settings().max_body_bytes + 1))
         assert big.status_code == 413 and big.json()["error"]["code"] == "request_too_large"
+        nowhere = http.get("/v1/engines")
+        assert nowhere.status_code == 404 and nowhere.json()["error"]["code"] is None
+        assert "/v1/chat/completions" in nowhere.json()["error"]["message"]
     with httpx.Client(base_url=keyed_url) as http:
         missing = http.get("/v1/models")
         assert missing.status_code == 401 and missing.json()["error"]["code"] == "invalid_api_key"
