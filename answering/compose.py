@@ -34,6 +34,7 @@ class Citation:
     end: int
     context: str
     score: float
+    page: int | None = None  # the PDF page (1-based) the excerpt starts on; None for other documents
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:
         end=hit.sentence.end,
         context=searcher.context(hit.sentence),
         score=round(hit.score, 4),
+        page=document.page_at(hit.sentence.start),
     )
 
 

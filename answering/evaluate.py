@@ -26,6 +26,7 @@ class Question:
     answers: tuple[str, ...]
     kind: str = "factoid"  # factoid, paraphrase, synthesis or unanswerable
     article: int | None = None  # the SQuAD article it asks about; None for other corpora
+    page: int | None = None  # the PDF page (1-based) the answer stands on, when the gold says
 
 
 @dataclass
@@ -39,11 +40,16 @@ class Scores:
     abstained_right: int = 0
     unanswerable: int = 0
     false_abstentions: int = 0
+    right_pages: int = 0
+    paged: int = 0
     lengths: list[int] = field(default_factory=list)
 
-    def add(self, gold: Question, answered: bool, answer: str, evidence: list[str]) -> None:
-        """Count one question's outcome."""
+    def add(self, gold: Question, answered: bool, answer: str, evidence: list[str], page: int | None = None) -> None:
+        """Count one question's outcome; `page` is the first citation's, compared when the gold names one."""
         self.lengths.append(len(answer.split()) if answered else 0)
+        if answered and gold.page is not None:
+            self.paged += 1
+            self.right_pages += page == gold.page
         if not gold.answers:
             self.unanswerable += 1
             self.abstained_right += not answered
@@ -68,6 +74,7 @@ class Scores:
             "abstention_accuracy": ratio(self.abstained_right, self.unanswerable),
             "false_abstention_rate": ratio(self.false_abstentions, self.answerable),
             "median_answer_words": statistics.median(answered_lengths),
+            "first_citation_on_gold_page": ratio(self.right_pages, self.paged),
         }
 
 
@@ -96,7 +103,7 @@ def read_jsonl(path: Path) -> list[Question]:
             answers = tuple(row.get("answers", []))
             kind = row.get("kind") or ("factoid" if answers else "unanswerable")
             article = row.get("article")
-            questions.append(Question(row["id"], row["question"], answers, kind, article))
+            questions.append(Question(row["id"], row["question"], answers, kind, article, row.get("page")))
     return questions
 
 
@@ -158,6 +165,7 @@ def evaluate(searcher: Searcher, baseline: BaselinePipeline, questions: list[Que
         answer = answer_question(searcher, gold.question, top_k=top_k)
         chunks = baseline.retrieve(gold.question)
         for group in ("all", gold.kind) if len(groups) > 1 else ("all",):
-            ours[group].add(gold, answer.answered, answer.answer, shown_evidence(answer))
+            first_page = answer.citations[0].page if answer.citations else None
+            ours[group].add(gold, answer.answered, answer.answer, shown_evidence(answer), first_page)
             theirs[group].add(gold, True, chunks[0] if chunks else "", chunks)
     return {group: {"ours": ours[group].summary(), "baseline": theirs[group].summary()} for group in groups}

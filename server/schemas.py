@@ -60,6 +60,7 @@ class CitationOut(BaseModel):
     end: int
     context: str
     score: float
+    page: int | None = Field(description="The PDF page (1-based) the excerpt starts on; null for other documents.")
 
 
 class ContextOut(BaseModel):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import EmptyCorpusError, UnreadableDocumentError
+from index.ingest.pdf import take_page_marks
 from index.ingest.readers import SUFFIXES, read_raw
 from index.ingest.repair import clean_text
 
@@ -18,7 +20,8 @@ log = logging.getLogger(__name__)
 SIDECAR_SUFFIX = ".meta.json"
 # Raised whenever cleaning changes the text a corpus yields, so an index built before is known stale.
 # 2: ligatures are re-inserted only where the document shows them lost. 3: NUL characters removed.
-INGESTION_VERSION = 3
+# 4: PDFs read with PDFium, page furniture left out, pages recorded.
+INGESTION_VERSION = 4
 MAX_DOCUMENT_BYTES = 10_000_000  # of extracted text; larger documents are skipped (QA_MAX_DOCUMENT_BYTES)
 READ_FACTOR = 4  # a file is read at all only up to this many times the text limit (PDF and HTML hold more)
 MAX_TITLE_CHARS = 300
@@ -34,6 +37,12 @@ class Document:
     source: str
     sha256: str
     text: str
+    pages: list[int] = field(default_factory=list)  # where each page of a PDF starts in `text`; else empty
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based PDF page an offset of the text falls on; None for a document without pages."""
+        page = bisect.bisect_right(self.pages, offset)  # pages starting at or before the offset
+        return page or None
 
 
 def doc_id_for(path: Path) -> str:
@@ -119,13 +128,15 @@ def load_document(path: Path, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> D
             f"{path.name}: {_megabytes(text_bytes)} of text, over the limit of {_megabytes(max_document_bytes)} "
             "(QA_MAX_DOCUMENT_BYTES)"
         )
+    text, pages = take_page_marks(clean_text(raw))
     title = _sidecar_title(path) or declared_title or path.stem.replace("-", " ").replace("_", " ").capitalize()
     return Document(
         doc_id=doc_id_for(path),
         title=_capped(title),
         source=path.name,
         sha256=hashlib.sha256(data).hexdigest(),
-        text=clean_text(raw),
+        text=text,
+        pages=pages,
     )
 
 
@@ -160,4 +171,4 @@ def _sidecar_title(path: Path) -> str | None:
 
 def raw_texts(folder: Path) -> list[str]:
     """Each corpus file's text as its reader gives it, before any repair (what a naive pipeline would index)."""
-    return [read_raw(path, path.read_bytes())[0] for path in corpus_files(folder)]
+    return [take_page_marks(read_raw(path, path.read_bytes())[0])[0] for path in corpus_files(folder)]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import unicodedata
 from pathlib import Path
 
 from index.errors import UnreadableDocumentError
+from index.ingest.pdf import read_pdf
 
 SUFFIXES = (".txt", ".md", ".pdf", ".html", ".htm")
 BINARY_SHARE = 0.1  # of control characters in a single-byte decoding, above which a file is binary
@@ -43,7 +43,7 @@ def read_raw(path: Path, data: bytes) -> tuple[str, str | None]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
-            return _read_pdf(data)
+            return read_pdf(data)
         if suffix in (".html", ".htm"):
             return _read_html(data)
         text = decode_text(data).replace("\r\n", "\n")
@@ -89,15 +89,6 @@ def _read_markdown(text: str) -> tuple[str, str | None]:
             if key.strip().lower() == "title" and value.strip():
                 title = value.strip().strip("\"'")
     return text, title
-
-
-def _read_pdf(data: bytes) -> tuple[str, str | None]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    pages = [page.extract_text() or "" for page in reader.pages]
-    title = reader.metadata.title if reader.metadata and reader.metadata.title else None
-    return "\n".join(pages), title
 
 
 def _read_html(data: bytes) -> tuple[str, str | None]:

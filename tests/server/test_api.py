@@ -7,11 +7,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pypdfium2 as pdfium
 import pytest
 
+from index import SentenceTransformerEmbedder, build_index
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import ESSAY_ID, serve
+from tests.conftest import ESSAY_ID, MODEL_NAME, serve, shared_file
 
 
 def test_ask_contract_and_offsets_against_documents(client: httpx.Client) -> None:
@@ -136,3 +138,20 @@ def test_an_index_of_another_model_is_not_served(essay_index: Path) -> None:
         assert ready.status_code == 503
         assert "all-MiniLM-L6-v2" in ready.json()["detail"] and "rebuild the index" in ready.json()["detail"]
         assert http.post("/ask", json={"question": "What is JNAAM?"}).status_code == 503
+
+
+def test_citations_of_a_pdf_carry_their_page(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    source = pdfium.PdfDocument(shared_file("docs/debmake-doc.en.pdf"))
+    excerpt = pdfium.PdfDocument.new()
+    excerpt.import_pages(source, [11, 12])  # pages 12-13: the people around Debian, its social dynamics
+    (tmp_path / "corpus").mkdir()
+    excerpt.save(tmp_path / "corpus" / "debmake-excerpt.pdf")
+    excerpt.close()
+    source.close()
+    build_index(tmp_path / "corpus", tmp_path / "index", embedder, MODEL_NAME)
+    with serve(create_app(Settings(index_dir=tmp_path / "index", rate_limit_per_minute=0))) as url:
+        body = httpx.post(f"{url}/ask", json={"question": "What is a sponsor?"}, timeout=30).json()
+        social = httpx.post(f"{url}/ask", json={"question": "What are Debian's social dynamics?"}, timeout=30).json()
+    assert body["answered"] and "helps maintainers to upload packages" in body["answer"]
+    assert body["citations"][0]["page"] == 1
+    assert 2 in {c["page"] for c in social["citations"]}

@@ -67,6 +67,10 @@
     return paragraph;
   }
 
+  function pageLabel(citation) {
+    return citation.page ? ", p. " + citation.page : "";
+  }
+
   function renderExcerpts(citations, heading) {
     const box = el("div", "excerpts");
     box.appendChild(el("p", "excerpts-heading", heading));
@@ -75,7 +79,7 @@
       const item = el("li", "excerpt");
       item.appendChild(citationButton(citation, "[" + citation.n + "]"));
       const body = el("div", "excerpt-body");
-      body.appendChild(el("span", "excerpt-title", citation.title));
+      body.appendChild(el("span", "excerpt-title", citation.title + pageLabel(citation)));
       body.appendChild(el("q", "excerpt-text", citation.excerpt));
       item.appendChild(body);
       list.appendChild(item);
@@ -214,7 +218,7 @@
     lastOpener = opener;
     source.hidden = false;
     document.body.classList.add("source-open");
-    sourceTitle.textContent = citation.title;
+    sourceTitle.textContent = citation.title + pageLabel(citation);
     sourceText.replaceChildren(el("p", "status", "Loading the source…"));
     try {
       const doc = await fetchDocument(citation.doc_id);
