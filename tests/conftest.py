@@ -80,6 +80,22 @@ def fake_searcher(corpus: dict[str, str], folder: Path, embedder: FakeEmbedder |
     return open_index(folder / "index", embedder, "fake")
 
 
+def pdf_excerpt(target: Path, pages: list[int]) -> Path:
+    """A PDF at `target` of some pages (0-based) of the real Debian maintainers' guide in ../shared/docs."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(shared_file("docs/debmake-doc.en.pdf"))
+    excerpt = pdfium.PdfDocument.new()
+    try:
+        excerpt.import_pages(source, pages)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        excerpt.save(target)
+    finally:
+        excerpt.close()
+        source.close()
+    return target
+
+
 def copy_of_the_model(target: Path) -> Path:
     """A writable copy of the packaged model's folder at `target`, its weights linked, not copied."""
     source = IndexSettings().model_path

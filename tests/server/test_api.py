@@ -7,13 +7,12 @@ import time
 from pathlib import Path
 
 import httpx
-import pypdfium2 as pdfium
 import pytest
 
 from index import SentenceTransformerEmbedder, build_index
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import ESSAY_ID, MODEL_NAME, serve, shared_file
+from tests.conftest import ESSAY_ID, MODEL_NAME, pdf_excerpt, serve
 
 
 def test_ask_contract_and_offsets_against_documents(client: httpx.Client) -> None:
@@ -141,13 +140,7 @@ def test_an_index_of_another_model_is_not_served(essay_index: Path) -> None:
 
 
 def test_citations_of_a_pdf_carry_their_page(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
-    source = pdfium.PdfDocument(shared_file("docs/debmake-doc.en.pdf"))
-    excerpt = pdfium.PdfDocument.new()
-    excerpt.import_pages(source, [11, 12])  # pages 12-13: the people around Debian, its social dynamics
-    (tmp_path / "corpus").mkdir()
-    excerpt.save(tmp_path / "corpus" / "debmake-excerpt.pdf")
-    excerpt.close()
-    source.close()
+    pdf_excerpt(tmp_path / "corpus" / "debmake-excerpt.pdf", [11, 12])  # the people around Debian, its dynamics
     build_index(tmp_path / "corpus", tmp_path / "index", embedder, MODEL_NAME)
     with serve(create_app(Settings(index_dir=tmp_path / "index", rate_limit_per_minute=0))) as url:
         body = httpx.post(f"{url}/ask", json={"question": "What is a sponsor?"}, timeout=30).json()

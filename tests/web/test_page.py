@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
+from index import SentenceTransformerEmbedder, build_index
+from server.app import create_app
+from server.settings import Settings
+from tests.conftest import MODEL_NAME, pdf_excerpt, serve
 from tests.web.conftest import SCREENSHOTS, ask
 
 pytestmark = pytest.mark.browser
@@ -106,3 +111,17 @@ def test_the_page_works_by_keyboard_alone(page: Page) -> None:
     expect(page.locator("#source-text mark")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("#source-text mark")).to_be_hidden()
+
+
+def test_a_pdf_citation_shows_its_page(browser: Browser, tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    pdf_excerpt(tmp_path / "corpus" / "debmake-excerpt.pdf", [11, 12])
+    build_index(tmp_path / "corpus", tmp_path / "index", embedder, MODEL_NAME)
+    with serve(create_app(Settings(index_dir=tmp_path / "index", rate_limit_per_minute=0))) as url:
+        context = browser.new_context(base_url=url)
+        tab = context.new_page()
+        tab.goto("/")
+        ask(tab, "What is a sponsor?")
+        expect(tab.locator(".excerpt-title").first).to_have_text("Debmake excerpt, p. 1")
+        tab.locator(".answer-text .cite").first.click()
+        expect(tab.locator("#source-title")).to_have_text("Debmake excerpt, p. 1")
+        context.close()
