@@ -39,7 +39,7 @@ _ELLIPSIS = re.compile(
     re.I,
 )
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
+_SENTENCE_START = re.compile(r"(?:[.!?:;]\s+|\n)\W*$")
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,11 @@ def _names(answer: str, share: float) -> list[tuple[str, float]]:
         word = match.group()
         if not content_terms(word):
             continue
-        opens_sentence = _SENTENCE_START.search(text[: match.start()]) is not None
+        # Only the few characters before the word decide (a long answer is not rescanned for each word).
+        start = match.start()
+        before = text[max(0, start - 8) : start]
+        first = start < 8 and not before.strip(" \"'“‘(")
+        opens_sentence = first or _SENTENCE_START.search(before) is not None
         if (word[:1].isupper() and not opens_sentence) or word[:1].isdigit():
             names.append((word, share))
     return names
