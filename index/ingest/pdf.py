@@ -20,6 +20,7 @@ from collections import Counter
 PAGE_MARK = "\ue000"  # a private-use character: never in real text, never whitespace, never a letter
 FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be running heads or feet
 MIN_RECURRENCE = 3  # pages a line must recur on, at the top or bottom, to be page furniture
+WIDTH_PERCENTILE = 0.75  # the line length taken as a page's full line
 SHORT_LINE = 0.6  # of the page's longest line: a line this short ends its paragraph
 ENDING_LINE = 0.85  # a line ending a sentence and shorter than this ends its paragraph
 _LEADERS = re.compile(r"(?:\.\s?){4,}\s*\S*\s*$")
@@ -54,7 +55,7 @@ def read_pdf(data: bytes) -> tuple[str, str | None]:
         if text:
             text += "\n\n" if _breaks(last, kept[0], width) else "\n"
         text += marks + _paragraphs(kept)
-        last, width, marks = kept[-1], max(len(line) for line in kept), ""
+        last, width, marks = kept[-1], _width(kept), ""
     return text + (" " + marks.strip() if marks else ""), title
 
 
@@ -114,7 +115,7 @@ def _paragraphs(lines: list[str]) -> str:
     """The page's lines, paragraphs parted by a blank line, the lines of each by a line break."""
     if not lines:
         return ""
-    width = max(len(line) for line in lines)
+    width = _width(lines)
     out: list[str] = []
     previous = ""
     mark = ""
@@ -130,6 +131,16 @@ def _paragraphs(lines: list[str]) -> str:
         out.append(line)
         previous = line
     return "".join(out) + mark.rstrip()
+
+
+def _width(lines: list[str]) -> int:
+    """A full line's length on this page, in characters.
+
+    Not the longest line: PDFium puts the two halves of a hyphenated word on one line, and footnotes
+    in a smaller font hold more characters, so the longest lines are not the page's measure.
+    """
+    lengths = sorted(len(line) for line in lines)
+    return lengths[int(WIDTH_PERCENTILE * (len(lengths) - 1))]
 
 
 def _breaks(previous: str, line: str, width: int) -> bool:
