@@ -135,3 +135,19 @@ def test_errors_keep_each_api_s_shape(live_url: str, keyed_url: str) -> None:
         missing = http.get("/v1/models")
         assert missing.status_code == 401 and missing.json()["error"]["code"] == "invalid_api_key"
         assert KEY not in missing.text
+
+
+def test_messages_clients_send_are_read_or_refused_plainly(live_url: str) -> None:
+    def post(messages: object) -> httpx.Response:
+        return httpx.post(f"{live_url}/v1/chat/completions", json={"model": MODEL, "messages": messages}, timeout=30)
+
+    image_only = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:,"}}]}]
+    assert post(image_only).status_code == 400 and "no text" in post(image_only).json()["error"]["message"]
+    assert post([{"role": "user", "content": 42}]).status_code == 400
+    assert post([{"role": "robot", "content": "hi"}]).json()["error"]["param"] == "messages"
+    long_chat = [{"role": r, "content": f"turn {n}"} for n in range(30) for r in ("user", "assistant")]
+    tools = [{"role": "assistant", "content": None, "tool_calls": []}, {"role": "tool", "content": "{}"}]
+    asked = post([*long_chat, *tools, {"role": "user", "content": JNAAM}])
+    assert (
+        asked.status_code == 200 and "Joint New Air-to-Air Missile" in asked.json()["choices"][0]["message"]["content"]
+    )
