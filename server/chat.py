@@ -81,7 +81,8 @@ def content_pieces(answer: Answer) -> list[str]:
 
 
 def _listed(citations: list[Citation]) -> list[str]:
-    return [f"\n[{c.n}] “{c.excerpt}” — *{c.title}*{f', p. {c.page}' if c.page else ''}" for c in citations]
+    # A Markdown list, so that every client shows one passage a line.
+    return [f"\n- [{c.n}] “{c.excerpt}” — *{c.title}*{f', p. {c.page}' if c.page else ''}" for c in citations]
 
 
 def completion_id() -> str:

@@ -52,7 +52,7 @@ def test_a_question_is_answered_with_readable_sources_and_structured_citations(c
     citations = (completion.model_extra or {})["citations"]
     assert citations and citations[0]["doc_id"] == ESSAY_ID
     for citation in citations:  # each [n] is listed with its exact excerpt and its document's title
-        assert f"[{citation['n']}] “{citation['excerpt']}” — *{citation['title']}*" in sources
+        assert f"\n- [{citation['n']}] “{citation['excerpt']}” — *{citation['title']}*" in sources
         assert citation["end"] - citation["start"] == len(citation["excerpt"])
 
 
