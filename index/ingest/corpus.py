@@ -9,6 +9,7 @@ import logging
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index.errors import EmptyCorpusError, UnreadableDocumentError
 from index.ingest.pdf import take_page_marks
@@ -26,6 +27,7 @@ MAX_DOCUMENT_BYTES = 10_000_000  # of extracted text; larger documents are skipp
 READ_FACTOR = 4  # a file is read at all only up to this many times the text limit (PDF and HTML hold more)
 MAX_TITLE_CHARS = 300
 MAX_SIDECAR_BYTES = 64 * 1024
+MAX_EXAMPLES = 5  # example questions kept from a sidecar
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Document:
     sha256: str
     text: str
     pages: list[int] = field(default_factory=list)  # where each page of a PDF starts in `text`; else empty
+    examples: list[str] = field(default_factory=list)  # questions its sidecar suggests asking
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based PDF page an offset of the text falls on; None for a document without pages."""
@@ -129,7 +132,8 @@ def load_document(path: Path, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> D
             "(QA_MAX_DOCUMENT_BYTES)"
         )
     text, pages = take_page_marks(clean_text(raw))
-    title = _sidecar_title(path) or declared_title or path.stem.replace("-", " ").replace("_", " ").capitalize()
+    meta = _sidecar(path)
+    title = _sidecar_title(meta) or declared_title or path.stem.replace("-", " ").replace("_", " ").capitalize()
     return Document(
         doc_id=doc_id_for(path),
         title=_capped(title),
@@ -137,6 +141,7 @@ def load_document(path: Path, max_document_bytes: int = MAX_DOCUMENT_BYTES) -> D
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
         pages=pages,
+        examples=_sidecar_examples(meta),
     )
 
 
@@ -150,23 +155,37 @@ def _capped(title: str) -> str:
     return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _sidecar_title(path: Path) -> str | None:
+def _sidecar(path: Path) -> dict[str, Any]:
+    """The document's sidecar metadata (`NAME.meta.json`), or {} when it has none to read."""
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not sidecar.exists() and not sidecar.is_symlink():
-        return None
+        return {}
     problem = outside_or_irregular(sidecar, path.parent.resolve())
     if problem:
         log.warning("ignoring %s: %s", sidecar.name, problem)
-        return None
+        return {}
     if sidecar.stat().st_size > MAX_SIDECAR_BYTES:
         log.warning("ignoring %s: over %d bytes", sidecar.name, MAX_SIDECAR_BYTES)
-        return None
+        return {}
     try:
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UnreadableDocumentError(f"cannot read {sidecar.name}: {exc}") from exc
-    title = meta.get("title") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def _sidecar_title(meta: dict[str, Any]) -> str | None:
+    title = meta.get("title")
     return title.strip() or None if isinstance(title, str) else None
+
+
+def _sidecar_examples(meta: dict[str, Any]) -> list[str]:
+    """Example questions the corpus owner suggests for this document (strings of 1-1000 characters)."""
+    examples = meta.get("examples")
+    if not isinstance(examples, list):
+        return []
+    kept = [" ".join(e.split()) for e in examples if isinstance(e, str) and 0 < len(e.strip()) <= 1000]
+    return kept[:MAX_EXAMPLES]
 
 
 def raw_texts(folder: Path) -> list[str]:

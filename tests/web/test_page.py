@@ -120,6 +120,7 @@ def test_a_pdf_citation_shows_its_page(browser: Browser, tmp_path: Path, embedde
         context = browser.new_context(base_url=url)
         tab = context.new_page()
         tab.goto("/")
+        expect(tab.locator(".example")).to_have_count(0)  # this corpus suggests no questions: none are made up
         ask(tab, "What is a sponsor?")
         expect(tab.locator(".excerpt-title").first).to_have_text("Debmake excerpt, p. 1")
         tab.locator(".answer-text .cite").first.click()

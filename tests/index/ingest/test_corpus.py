@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -51,3 +52,16 @@ def test_undecodable_file_is_an_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(bytes(range(32)) * 10)
     with pytest.raises(EmptyCorpusError, match=r"bad\.txt"):
         load_corpus(tmp_path)
+
+
+def test_a_sidecar_suggests_example_questions(tmp_path: Path) -> None:
+    (tmp_path / "guide.txt").write_text("The harbour was dredged in 1902.", encoding="utf-8")
+    examples = ["  When was the harbour   dredged? ", "", 42, "x" * 1001, *[f"Question {n}?" for n in range(9)]]
+    (tmp_path / "guide.meta.json").write_text(json.dumps({"title": "Guide", "examples": examples}), encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Nothing suggested here.", encoding="utf-8")
+    (tmp_path / "other.meta.json").write_text(json.dumps({"examples": "not a list"}), encoding="utf-8")
+    documents = {d.doc_id: d for d in load_corpus(tmp_path)}
+    assert documents["guide"].examples == ["When was the harbour dredged?", *[f"Question {n}?" for n in range(4)]]
+    assert documents["other"].examples == []
+    essay = load_corpus(CORPUS)[0]
+    assert essay.examples and essay.examples[0] == "What is JNAAM?"
