@@ -97,7 +97,7 @@ def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Authorization"],  # /v1 keys, sent by browser-based chat clients
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.request_timeout_s)
     app.add_middleware(SecurityHeaders)

@@ -66,6 +66,17 @@ def test_cors_allows_only_the_configured_origins(essay_index: Path) -> None:
         assert allowed.headers["access-control-allow-origin"] == "https://app.example"
         other = http.get("/healthz", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+        # A browser-based chat client sends its /v1 key in Authorization: the preflight lets it.
+        preflight = http.options(
+            "/v1/chat/completions",
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
 
 
 def test_rate_limit_answers_429_with_retry_after(essay_index: Path) -> None:
