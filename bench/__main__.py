@@ -16,6 +16,7 @@ from pathlib import Path
 
 from answering.evaluate import read_jsonl
 from bench import serving
+from bench.chat import chat_lines
 from bench.model import batch_scalings, scaling_lines
 from bench.processes import ROOT
 from bench.serving_report import serving_lines
@@ -58,6 +59,7 @@ def main() -> None:
         load = serving.Load(questions, args.seconds, args.rounds)
         measured = serving.measure(embedder, essay_index, load, not args.no_profile, work)
         lines += serving_lines(measured, load, model_rates, not args.no_profile)
+        lines += chat_lines(essay_index, questions, args.seconds)
         lines += scaling_lines(embedder.precision, scaling)
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
         lines += [f"| {corpus} | {kind} | {seconds:.1f} |" for corpus, kind, seconds in builds]
