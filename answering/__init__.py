@@ -3,13 +3,14 @@
 This module is the package's public interface; it uses `index` only through `index`'s own.
 """
 
-from answering.compose import DEFAULT_TOP_K, NOT_COVERED, Answer, Citation, answer_question
+from answering.compose import DEFAULT_TOP_K, MAX_QUESTION_CHARS, NOT_COVERED, Answer, Citation, answer_question
 from answering.conversation import MAX_ANSWER_CHARS, MAX_HISTORY, Reading, Turn, read_in_context
 
 __all__ = [
     "DEFAULT_TOP_K",
     "MAX_ANSWER_CHARS",
     "MAX_HISTORY",
+    "MAX_QUESTION_CHARS",
     "NOT_COVERED",
     "Answer",
     "Citation",

@@ -19,6 +19,7 @@ NEAR_DUPLICATE = 0.6  # token overlap above which two sentences say the same thi
 TYPE_BONUS = 0.08  # ranking bonus for a sentence holding the kind of answer asked for
 NOT_COVERED = "The documents do not cover this question."
 NO_CONTENT_WORD = "the question holds no word to search for: ask about something the documents may say"
+MAX_QUESTION_CHARS = 1000  # the longest question the service takes, after trimming
 DEFAULT_TOP_K = 3  # passages an answer cites and shows at most, unless the caller asks otherwise
 
 

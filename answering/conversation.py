@@ -59,11 +59,6 @@ class Reading:
     carried: tuple[tuple[str, float], ...] = ()  # (stemmed term, its share of a question word)
     repeated: frozenset[str] = frozenset()  # sentences those turns' answers already gave
 
-    @property
-    def follows(self) -> bool:
-        """Whether the question is read with earlier turns at all."""
-        return bool(self.carried)
-
 
 def points_back(question: str) -> bool:
     """Whether a question leans on an earlier turn: a pronoun, a demonstrative, an ellipsis or a bare why/how."""

@@ -164,8 +164,8 @@ def evaluate(searcher: Searcher, baseline: BaselinePipeline, questions: list[Que
     for gold in questions:
         answer = answer_question(searcher, gold.question, top_k=top_k)
         chunks = baseline.retrieve(gold.question)
+        first_page = answer.citations[0].page if answer.citations else None
         for group in ("all", gold.kind) if len(groups) > 1 else ("all",):
-            first_page = answer.citations[0].page if answer.citations else None
             ours[group].add(gold, answer.answered, answer.answer, shown_evidence(answer), first_page)
             theirs[group].add(gold, True, chunks[0] if chunks else "", chunks)
     return {group: {"ours": ours[group].summary(), "baseline": theirs[group].summary()} for group in groups}

@@ -13,17 +13,16 @@ import httpx
 from bench.processes import free_port, launch, our_server
 from bench.serving import NO_CACHE
 
-MODEL = "cited-answers"
-
 
 def chat_lines(index_dir: Path, questions: list[str], seconds: float) -> list[str]:
     """Serve the index, time /ask, /v1/chat/completions and its streamed form in interleaved turns; a section."""
     port = free_port()
     with launch(our_server(index_dir, port), port, env=NO_CACHE) as served, httpx.Client(base_url=served.url) as client:
+        model = client.get("/v1/models").json()["data"][0]["id"]
         routes: dict[str, Callable[[str], None]] = {
             "`POST /ask`": lambda q: _ok(client.post("/ask", json={"question": q})),
-            "`POST /v1/chat/completions`": lambda q: _ok(client.post("/v1/chat/completions", json=_chat(q))),
-            "`POST /v1/chat/completions`, `stream: true`": lambda q: _streamed(client, q),
+            "`POST /v1/chat/completions`": lambda q: _ok(client.post("/v1/chat/completions", json=_chat(model, q))),
+            "`POST /v1/chat/completions`, `stream: true`": lambda q: _streamed(client, model, q),
         }
         times: dict[str, list[float]] = {name: [] for name in routes}
         asked = itertools.cycle(questions)
@@ -48,16 +47,16 @@ def chat_lines(index_dir: Path, questions: list[str], seconds: float) -> list[st
     return lines
 
 
-def _chat(question: str, stream: bool = False) -> dict[str, object]:
-    return {"model": MODEL, "messages": [{"role": "user", "content": question}], "stream": stream}
+def _chat(model: str, question: str, stream: bool = False) -> dict[str, object]:
+    return {"model": model, "messages": [{"role": "user", "content": question}], "stream": stream}
 
 
 def _ok(response: httpx.Response) -> None:
     response.raise_for_status()
 
 
-def _streamed(client: httpx.Client, question: str) -> None:
-    with client.stream("POST", "/v1/chat/completions", json=_chat(question, stream=True)) as response:
+def _streamed(client: httpx.Client, model: str, question: str) -> None:
+    with client.stream("POST", "/v1/chat/completions", json=_chat(model, question, stream=True)) as response:
         response.raise_for_status()
         for _ in response.iter_bytes():  # read to the last chunk, [DONE] included
             pass

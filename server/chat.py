@@ -9,10 +9,9 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from answering import MAX_ANSWER_CHARS, MAX_HISTORY, Answer, Citation, Turn
+from answering import MAX_ANSWER_CHARS, MAX_HISTORY, MAX_QUESTION_CHARS, Answer, Citation, Turn
 from server.chat_schemas import ChatMessage
 
-MAX_QUESTION_CHARS = 1000
 # Every reply's own text ends where its passages begin: this heading opens them, so an earlier reply sent
 # back as history is cut here and its quoted passages are not read as what the conversation said.
 SOURCES_HEADING = "\n\n**Sources**\n"

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 CHAT_PREFIX = "/v1/"
-_TYPES = {401: "invalid_request_error", 429: "rate_limit_error"}
+_TYPES = {429: "rate_limit_error"}
 _CODES = {401: "invalid_api_key", 429: "rate_limit_exceeded", 413: "request_too_large"}
 
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StrictInt, StringConstraints
 
-from answering import DEFAULT_TOP_K, MAX_ANSWER_CHARS, MAX_HISTORY
+from answering import DEFAULT_TOP_K, MAX_ANSWER_CHARS, MAX_HISTORY, MAX_QUESTION_CHARS
 
 ASK_EXAMPLE: dict[str, JsonValue] = {"question": "What is JNAAM?", "top_k": DEFAULT_TOP_K}
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
 def _integral(value: object) -> object:
@@ -26,7 +26,7 @@ class TurnIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: Question = Field(description="The earlier question, 1-1000 characters after trimming.")
+    question: Question = Field(description=f"The earlier question, 1-{MAX_QUESTION_CHARS} characters after trimming.")
     answer: str = Field(
         max_length=MAX_ANSWER_CHARS,
         description=f"The service's answer to it ([n] markers included), at most {MAX_ANSWER_CHARS} characters.",
@@ -38,7 +38,7 @@ class AskRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ASK_EXAMPLE]})
 
-    question: Question = Field(description="The question, 1-1000 characters after trimming.")
+    question: Question = Field(description=f"The question, 1-{MAX_QUESTION_CHARS} characters after trimming.")
     top_k: TopK | None = Field(default=None, ge=1, le=10, description="Citations to return at most (1-10).")
     history: list[TurnIn] = Field(
         default_factory=list,
@@ -65,6 +65,8 @@ class CitationOut(BaseModel):
 
 class ContextOut(BaseModel):
     """How the question was read: with which earlier turns, and which of their words."""
+
+    model_config = ConfigDict(from_attributes=True)  # read straight from answering.Reading
 
     turns: list[int] = Field(description="Indexes into `history` of the turns it was read with; empty: alone.")
     terms: list[str] = Field(description="The words carried over from those turns.")

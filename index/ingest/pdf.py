@@ -9,7 +9,7 @@ word hyphenated at a line end with U+FFFE, so the word is joined back whole. Aro
 - lines are grouped into paragraphs: a paragraph ends at a short line ending a sentence, and
   headings, labels, bullets and numbered sections stand on their own.
 Each page's text starts with PAGE_MARK, which cleaning carries through, so that the canonical
-text's page starts are known (see corpus.pages_of).
+text's page starts are known (take_page_marks).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ PAGE_MARK = "\ue000"  # a private-use character: never in real text, never white
 FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be running heads or feet
 MIN_RECURRENCE = 3  # pages a line must recur on, at the top or bottom, to be page furniture
 WIDTH_PERCENTILE = 0.75  # the line length taken as a page's full line
-SHORT_LINE = 0.6  # of the page's longest line: a line this short ends its paragraph
+SHORT_LINE = 0.6  # of the page's full line (_width): a line this short ends its paragraph
 ENDING_LINE = 0.85  # a line ending a sentence and shorter than this ends its paragraph
 _LEADERS = re.compile(r"(?:\.\s?){4,}\s*\S*\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.IGNORECASE)
@@ -112,9 +112,7 @@ def _is_furniture(line: str, index: int, count: int, recurring: set[str]) -> boo
 
 
 def _paragraphs(lines: list[str]) -> str:
-    """The page's lines, paragraphs parted by a blank line, the lines of each by a line break."""
-    if not lines:
-        return ""
+    """The page's lines (at least one), paragraphs parted by a blank line, the lines of each by a line break."""
     width = _width(lines)
     out: list[str] = []
     previous = ""

@@ -37,7 +37,7 @@ async def ask(
         citations=[CitationOut.model_validate(c) for c in answer.citations],
         reason=answer.reason,
         related=[CitationOut.model_validate(c) for c in answer.related],
-        context=ContextOut(turns=list(answer.reading.turns), terms=list(answer.reading.terms)),
+        context=ContextOut.model_validate(answer.reading),
         index_version=searcher.version,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )

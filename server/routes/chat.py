@@ -64,5 +64,5 @@ async def chat_completions(
         model=body.model,
         choices=[ChatChoice(message=ChatChoiceMessage(content="".join(pieces)))],
         citations=[CitationOut.model_validate(c) for c in answer.citations],
-        context=ContextOut(turns=list(answer.reading.turns), terms=list(answer.reading.terms)),
+        context=ContextOut.model_validate(answer.reading),
     )

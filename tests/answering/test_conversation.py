@@ -58,7 +58,7 @@ def test_questions_that_stand_alone(question: str) -> None:
 
 def test_a_follow_up_carries_the_earlier_question_and_the_names_in_its_answer() -> None:
     reading = read_in_context("Where did his family move the following year?", [BORN])
-    assert reading.follows and reading.turns == (0,)
+    assert reading.turns == (0,)
     assert {"Martin", "Luther", "Eisleben", "1483"} <= set(reading.terms)
     carried = dict(reading.carried)
     assert carried["luther"] > carried["eisleben"]  # the question's words count more than the answer's names
@@ -71,7 +71,7 @@ def test_a_follow_up_carries_the_earlier_question_and_the_names_in_its_answer() 
 
 def test_a_question_that_stands_alone_is_read_alone() -> None:
     reading = read_in_context("Who headlined the Super Bowl 50 halftime show?", [BORN])
-    assert not reading.follows and reading.turns == () and reading.terms == ()
+    assert reading.turns == () and reading.terms == () and reading.carried == ()
 
 
 def test_a_chain_of_follow_ups_keeps_its_subject() -> None:
@@ -101,7 +101,7 @@ def test_a_full_history_is_read_through_a_bounded_number_of_turns(monkeypatch: p
     counted = conversation.points_back
     monkeypatch.setattr(conversation, "points_back", lambda q: readings.append(q) or counted(q))
     reading = read_in_context("And what did it change?", history)
-    assert reading.follows and reading.turns == (MAX_HISTORY - 2, MAX_HISTORY - 1)
+    assert reading.turns == (MAX_HISTORY - 2, MAX_HISTORY - 1)
     # Each turn looks two turns back, and a chain is followed twice at most: not every path through twenty turns.
     assert len(readings) <= 1 + 2 + 4 + 8
     assert all(term in content_terms(" ".join(reading.terms)) for term, _ in reading.carried)

@@ -166,10 +166,9 @@
     form.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
-  // The recent turns the service answered, oldest first, as /ask's history (turns before `end` only).
-  function recentHistory(end) {
+  // The recent turns the service answered, oldest first, as /ask's history.
+  function recentHistory() {
     return turns
-      .slice(0, end)
       .filter((turn) => turn.response)
       .slice(-HISTORY_TURNS)
       .map((turn) => ({ question: turn.question, answer: turn.response.answer }));
@@ -177,7 +176,7 @@
 
   async function ask(question, options) {
     const alone = Boolean(options && options.alone);
-    const history = alone ? [] : recentHistory(turns.length);
+    const history = alone ? [] : recentHistory();
     setBusy(true);
     let turn;
     try {
