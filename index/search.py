@@ -28,6 +28,12 @@ LEXICAL_WEIGHT = 0.15  # BM25 relative to the best lexical match, added to the d
 # passages against each other; this says how much of this question a passage speaks to. The weight
 # was chosen on 2,000 SQuAD dev questions outside the eval sample (see README).
 TERM_COVERAGE_WEIGHT = 0.3
+# Lexical evidence counts in proportion to how much of the question the best-covered passage holds:
+# not at all below LEXICAL_GATE[0], fully from LEXICAL_GATE[1]. A question asked in other words than
+# its passage shares only incidental words (a name) with any passage, and those would outrank the
+# passage that means the same; dense similarity decides then. Chosen on the development split
+# (even SQuAD articles' questions and squad-pn-dev paraphrases), see README.
+LEXICAL_GATE = (0.3, 0.7)
 
 
 @dataclass(frozen=True)
@@ -174,7 +180,10 @@ class Searcher:
         dense_context = self._vectors[candidates + self.size] @ query
         dense = DENSE_SENTENCE_WEIGHT * dense_sentence + (1 - DENSE_SENTENCE_WEIGHT) * dense_context
         coverage = self._context_coverage(self.term_weights(terms, carried))[candidates]
-        score = dense + LEXICAL_WEIGHT * lexical[candidates] + TERM_COVERAGE_WEIGHT * coverage
+        low, high = LEXICAL_GATE
+        best = float(coverage.max()) if coverage.size else 0.0
+        gate = float(np.clip((best - low) / (high - low), 0.0, 1.0))
+        score = dense + gate * (LEXICAL_WEIGHT * lexical[candidates] + TERM_COVERAGE_WEIGHT * coverage)
         order = np.argsort(-score)[:limit]
         return [
             Hit(
