@@ -28,7 +28,8 @@ class Support:
 
 def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> Support:
     """The evidence for and against answering from `chosen`."""
-    contexts = [searcher.context(h.sentence) for h in chosen]
+    # A document's title speaks for each of its sentences: "Super Bowl 50" is rarely repeated in its article.
+    contexts = [f"{searcher.documents[h.sentence.doc_id].title}\n{searcher.context(h.sentence)}" for h in chosen]
     context_terms = frozenset().union(*(searcher.context_terms(h) for h in chosen))
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),

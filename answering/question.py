@@ -9,42 +9,66 @@ from dataclasses import dataclass, field
 from index import STOPWORDS, TOKEN, content_terms, stem
 
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
-
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|several|many|few"
+)
+_UNITS = (  # what a length, height, distance, weight or duration is measured in
+    r"(?:kilo|centi|milli)?met(?:er|re)s?|k?m|cm|mm|feet|foot|ft|inch(?:es)?|yards?|miles?|mi|"
+    r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|light[- ]years?|"
+    r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century"
+)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
     "date": re.compile(
         r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b(?:January|February|March|April|May|June|July|August|September"
         r"|October|November|December)\b|\b(?:century|decade)\b",
         re.IGNORECASE,
     ),
+    "year": re.compile(r"\b[1-9][0-9]{2,3}s?\b"),
     "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.IGNORECASE),
     "money": re.compile(
         r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|pounds?|euros?|yen)\b",
         re.IGNORECASE,
     ),
-    "number": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-        r"hundreds?|thousands?|millions?|billions?|dozens?|several|many|few)\b",
-        re.IGNORECASE,
+    "measure": re.compile(
+        rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|half a))\s?(?:[-–]\s?)?(?:{_UNITS})\b", re.IGNORECASE
     ),
+    "number": re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-zA-Z]"),
 }
+# A year-like number followed by a lower-case word counts things ("1500 soldiers"); otherwise it dates them.
+_COUNTED_YEAR = re.compile(r"\s+[a-z]")
+_YEAR_LIKE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
     (
         "date",
-        re.compile(r"\b(?:what|which) (?:year|date|month|decade|century)\b|^\s*when\b|\bsince when\b", re.I),
+        re.compile(
+            r"\b(?:what|which) (?:date|month|decade|century)\b|^\s*when\b|\b(?:since|until) when\b|\bwhen\?\s*$",
+            re.I,
+        ),
     ),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share)\b", re.I)),
     (
         "money",
+        # A cost asked for, not a question that merely names one ("Where does the school's funding come from?").
         re.compile(
-            r"\bhow much (?:money|did|does|do|is|was|will|would)\b"
-            r"|\b(?:cost|price|budget|value|worth|funding)\b",
+            r"\bhow much money\b"
+            r"|\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged|earn|earned|worth|sell|sold"
+            r"|raise|raised|invest|invested)\b"
+            r"|^\s*(?:what|which) (?:(?:was|is|were|are|will be) )?(?:the )?(?:[\w'’-]+ ){0,3}"
+            r"(?:cost|price|budget|value|worth|fee|salary|revenue|funding)\b",
             re.I,
         ),
     ),
+    ("measure", re.compile(r"\bhow (?:long|far|tall|high|deep|wide|heavy)\b", re.I)),
     (
         "number",
-        re.compile(r"\bhow (?:many|much|long|old|far|large|big|tall|high)\b|\bwhat (?:number|amount)\b", re.I),
+        re.compile(r"\bhow (?:many|much|old|large|big)\b|\bwhat (?:number|amount)\b", re.I),
     ),
     (
         "name",
@@ -91,16 +115,35 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
 
 
 def has_answer_type(profile: QuestionProfile, text: str) -> bool:
-    """Whether `text` holds the kind of thing the question asks for (always true when it asks for none)."""
+    """Whether `text` holds the kind of thing the question asks for (always true when it asks for none).
+
+    What the question itself names does not count: a name, number or year it mentions is not its answer.
+    """
     if profile.expects is None:
         return True
     pattern = ANSWER_PATTERNS[profile.expects]
     if profile.expects == "name":
         asked = set(profile.names) | set(content_terms(profile.text)) | set(profile.carried)
-        return any(
-            m.group().lower() not in asked and stem(m.group().lower()) not in asked for m in pattern.finditer(text)
-        )
-    if profile.expects in ("number", "date", "percent"):
+        return any(_is_new_name(m.group(), asked) for m in pattern.finditer(text))
+    if profile.expects in ("number", "date", "year", "percent", "measure"):
         asked_numbers = set(profile.numbers)
-        return any(m.group() not in asked_numbers for m in pattern.finditer(text))
+        return any(
+            not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_year_as_count(profile, text, m)
+            for m in pattern.finditer(text)
+        )
     return pattern.search(text) is not None
+
+
+def _is_new_name(word: str, asked: set[str]) -> bool:
+    """Whether a capitalised word names something the question does not, and is not a month or weekday."""
+    lower = word.lower()
+    return lower not in asked and stem(lower) not in asked and lower not in _CALENDAR
+
+
+def _is_year_as_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
+    """Whether a number offered as a count is a year ("How many ships left in 1191?" is not answered by 1191)."""
+    return (
+        profile.expects == "number"
+        and _YEAR_LIKE.fullmatch(match.group()) is not None
+        and not _COUNTED_YEAR.match(text, match.end())
+    )

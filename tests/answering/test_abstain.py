@@ -64,3 +64,20 @@ def test_a_further_sentence_is_cited_only_when_it_adds_something(searcher: Searc
     assert [c.n for c in [*answer.citations, *answer.related]] == list(
         range(1, 1 + len(excerpts) + len(answer.related))
     )
+
+
+def test_a_number_in_the_documents_title_is_mentioned_by_each_of_its_sentences(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    searcher = fake_searcher(
+        {
+            "final.txt": "The final was played at the new stadium in Lund.\n\nThe home side won by two goals.",
+            "final.meta.json": '{"title": "Cup Final 50"}',
+        },
+        tmp_path,
+        fake_embedder,
+    )
+    answer = answer_question(searcher, "Where was Cup Final 50 played?")
+    assert answer.answered and answer.citations[0].excerpt.startswith("The final was played")
+    declined = answer_question(searcher, "Where was Cup Final 51 played?")
+    assert not declined.answered and declined.reason == "the passages do not mention 51"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.question import analyze
+from answering.question import analyze, has_answer_type
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,64 @@ from answering.question import analyze
 )
 def test_the_kind_of_answer_a_question_expects(question: str, expects: str | None) -> None:
     assert analyze(question).expects == expects
+
+
+@pytest.mark.parametrize(
+    ("question", "expects"),
+    [
+        ("In what year did the agreement lapse?", "year"),
+        ("How tall do the tallest trees grow?", "measure"),
+        ("How long did the voyage take?", "measure"),
+        ("How much did the population increase?", "number"),
+        ("How much did the broadcaster pay for the rights?", "money"),
+        ("What was the price tag for the stadium?", "money"),
+        # Naming a cost does not make it the answer: the question word says what is asked.
+        ("Where does a private school get its funding?", "name"),
+        ("The price of oil was stable until when?", "date"),
+    ],
+)
+def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, expects: str) -> None:
+    assert analyze(question).expects == expects
+
+
+@pytest.mark.parametrize(
+    ("question", "declined", "answered"),
+    [
+        # A year is not a count of ships.
+        (
+            "How many ships were in the fleet when it left Messina?",
+            "In April 1191 Richard left Messina with a large fleet.",
+            "Richard left Messina with a fleet of 219 ships.",
+        ),
+        # A month is not a person.
+        (
+            "Who was the chief executive of Sky?",
+            "On 18 November 2015, Sky announced a new box.",
+            "In 2015 Jeremy Darroch was the chief executive of Sky.",
+        ),
+        # "What year" asks for a year; a century is not one.
+        (
+            "In what year did Odo die?",
+            "It was commissioned by Odo in the previous half century.",
+            "Odo died in 1097 at Palermo.",
+        ),
+        # A height is measured: a count of trees is not one.
+        (
+            "How tall do the tallest trees grow?",
+            "The forest holds an estimated 390 billion trees.",
+            "The tallest trees grow to 55 metres.",
+        ),
+        # The year the question names is not its answer, digit by digit or whole.
+        (
+            "How many ships carried the settlers in 1624?",
+            "The settlers sailed to America in 1624.",
+            "Three ships carried the settlers in 1624.",
+        ),
+    ],
+)
+def test_an_answer_type_rule_declines_its_question_and_answers_the_twin(
+    question: str, declined: str, answered: str
+) -> None:
+    profile = analyze(question)
+    assert not has_answer_type(profile, declined)
+    assert has_answer_type(profile, answered)
