@@ -28,6 +28,7 @@ from answering.evaluate_conversations import (
     is_conversation_file,
     read_conversations,
 )
+from answering.nouns import NOUNS_FILE, write_nouns
 from index import (
     Embedder,
     IndexError_,
@@ -104,6 +105,21 @@ def eval_command(
     except (IndexError_, OSError, ValueError, KeyError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from None
+
+
+@app.command("nouns")
+def nouns_command(
+    wordnet: Annotated[Path, typer.Argument(help="WordNet 3.0's database folder (Debian wordnet-base).")] = Path(
+        "/usr/share/wordnet"
+    ),
+) -> None:
+    """Rewrite answering/nouns.json, the nouns that answer who and where, from WordNet 3.0."""
+    try:
+        counts = write_nouns(wordnet)
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        typer.echo(f"error: cannot read WordNet's index.noun and data.noun in {wordnet}: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"wrote {NOUNS_FILE}: " + ", ".join(f"{n} {kind} nouns" for kind, n in counts.items()))
 
 
 def _read_set(path: Path) -> QuestionSet:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from answering.nouns import noun_kinds
 from index import STOPWORDS, TOKEN, content_terms, stem
 
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
@@ -40,6 +41,8 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
     "number": re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-zA-Z]"),
 }
+# Besides a name, a common noun of these kinds (WordNet's) answers who and where.
+_NOUN_KINDS = {"person": ("person", "group"), "place": ("location",)}
 # A year-like number followed by a lower-case word counts things ("1500 soldiers"); otherwise it dates them.
 _COUNTED_YEAR = re.compile(r"\s+[a-z]")
 _YEAR_LIKE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
@@ -71,15 +74,19 @@ _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\bhow (?:many|much|old|large|big)\b|\bwhat (?:number|amount)\b", re.I),
     ),
     (
-        "name",
+        "person",
         re.compile(
             # "Who is William Tow?" asks what a named one is, not for another name.
-            r"^\s*(?:who(?!\s+(?:is|was|are|were)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’.-]*\s*)+\??\s*$)|whom|whose|where)\b"
-            r"|\b(?:which|what) (?:person|people|scholar|author|city|country|"
-            r"countries|nation|nations|state|town|company|organi[sz]ation|university|president|leader)\b",
+            r"^\s*(?:who(?!\s+(?:is|was|are|were)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'’.-]*\s*)+\??\s*$)|whom|whose)\b"
+            r"|\b(?:which|what) (?:person|people|scholar|author|president|leader)\b",
             re.I,
         ),
     ),
+    (
+        "place",
+        re.compile(r"^\s*where\b|\b(?:which|what) (?:city|country|countries|nation|nations|state|town)\b", re.I),
+    ),
+    ("name", re.compile(r"\b(?:which|what) (?:company|organi[sz]ation|university)\b", re.I)),
 ]
 
 
@@ -121,10 +128,11 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     """
     if profile.expects is None:
         return True
-    pattern = ANSWER_PATTERNS[profile.expects]
-    if profile.expects == "name":
+    if profile.expects in ("name", "person", "place"):
         asked = set(profile.names) | set(content_terms(profile.text)) | set(profile.carried)
-        return any(_is_new_name(m.group(), asked) for m in pattern.finditer(text))
+        names = ANSWER_PATTERNS["name"].finditer(text)
+        return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
+    pattern = ANSWER_PATTERNS[profile.expects]
     if profile.expects in ("number", "date", "year", "percent", "measure"):
         asked_numbers = set(profile.numbers)
         return any(
@@ -138,6 +146,15 @@ def _is_new_name(word: str, asked: set[str]) -> bool:
     """Whether a capitalised word names something the question does not, and is not a month or weekday."""
     lower = word.lower()
     return lower not in asked and stem(lower) not in asked and lower not in _CALENDAR
+
+
+def _has_noun_of_kind(expects: str, text: str, asked: set[str]) -> bool:
+    """Whether `text` holds a noun of a kind that answers the question ("architect" for who), not asked."""
+    kinds = _NOUN_KINDS.get(expects, ())
+    if not kinds:
+        return False
+    words = {word.lower() for word in TOKEN.findall(text)}
+    return any(stem(word) not in asked and not noun_kinds(word).isdisjoint(kinds) for word in words - STOPWORDS)
 
 
 def _is_year_as_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
