@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from cachetools import LRUCache
 from answering import Answer, Turn, answer_question, read_in_context
 from index import Embedder, Searcher
 from server.batching import MicroBatcher
+from server.timing import RequestTiming
 
 CacheKey = tuple[str, str, int, tuple[Turn, ...]]  # index version, question, top_k, history
 
@@ -28,6 +30,8 @@ class Job:
     question: str
     top_k: int
     history: tuple[Turn, ...]  # the conversation's earlier turns, oldest first
+    timing: RequestTiming | None = None  # where the request's stages are recorded, if anywhere
+    submitted: float = 0.0  # perf_counter when queued
 
 
 class Answerer:
@@ -50,20 +54,30 @@ class Answerer:
         self._lock = threading.Lock()
 
     async def answer(
-        self, searcher: Searcher, question: str, top_k: int, history: tuple[Turn, ...] = ()
+        self,
+        searcher: Searcher,
+        question: str,
+        top_k: int,
+        history: tuple[Turn, ...] = (),
+        timing: RequestTiming | None = None,
     ) -> tuple[Answer, bool]:
-        """The answer to `question`, read with its `history`, from `searcher`'s version, and whether it was cached."""
+        """The answer to `question`, read with its `history`, from `searcher`'s version, and whether it was cached.
+
+        `timing`, when given, receives the time spent queued, embedding, answering and handed back.
+        """
         key = (searcher.version, question, top_k, history)
         cached = self._lookup(key)
         if cached is not None:
             return cached, True
-        future = self.batcher.submit(Job(searcher, question, top_k, history))
+        future = self.batcher.submit(Job(searcher, question, top_k, history, timing, time.perf_counter()))
         try:
             answer = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.timeout_s)
         except TimeoutError:
             raise AnswerTimeoutError(
                 f"Answering took longer than {self.timeout_s:g} s; the service is busy, try again shortly."
             ) from None
+        if timing is not None and timing.answered is not None:
+            timing.seconds["handoff"] = time.perf_counter() - timing.answered
         self._store(key, answer)
         return answer, False
 
@@ -74,14 +88,23 @@ class Answerer:
     def _answer_batch(self, jobs: list[Job]) -> Sequence[Answer | BaseException]:
         # A follow-up is embedded as asked: the words it carries from earlier turns weigh in the word
         # search, where they count for less than its own (embedding it after the earlier question was worse).
+        batch_started = time.perf_counter()
         vectors = self.embedder.embed([job.question for job in jobs])
+        embedded = time.perf_counter()
         results: list[Answer | BaseException] = []
         for job, vector in zip(jobs, vectors, strict=True):
+            started = time.perf_counter()
             try:
                 reading = read_in_context(job.question, job.history)
                 results.append(answer_question(job.searcher, job.question, job.top_k, vector, reading))
             except Exception as exc:  # one bad question must not fail the others in its batch
                 results.append(exc)
+            if job.timing is not None:
+                # Waiting behind the batch's earlier questions is queueing too.
+                job.timing.seconds["queue"] = batch_started - job.submitted + started - embedded
+                job.timing.seconds["embedding"] = embedded - batch_started
+                job.timing.answered = time.perf_counter()
+                job.timing.seconds["answering"] = job.timing.answered - started
         return results
 
     def _lookup(self, key: CacheKey) -> Answer | None:

@@ -101,7 +101,9 @@ def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.request_timeout_s)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(RequestLog, metrics=metrics, log_questions=settings.log_questions)
+    app.add_middleware(
+        RequestLog, metrics=metrics, log_questions=settings.log_questions, server_timing=settings.server_timing
+    )
 
 
 async def _follow_current(holder: IndexHolder, interval: float) -> None:

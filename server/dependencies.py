@@ -17,6 +17,7 @@ from server.observability import Metrics
 from server.rebuild import Rebuilder
 from server.settings import Settings
 from server.state import IndexHolder, Services
+from server.timing import RequestTiming
 
 
 async def get_services(request: Request) -> Services:
@@ -126,3 +127,12 @@ def bearer_token(authorization: str | None) -> bytes | None:
         return None
     # Starlette decodes header bytes as Latin-1; encoding back gives exactly the bytes sent.
     return token.encode("latin-1")
+
+
+def request_timing(request: Request) -> RequestTiming:
+    """The request's stage timings, started by the request log middleware (a fresh one without it)."""
+    timing = getattr(request.state, "timing", None)
+    if not isinstance(timing, RequestTiming):
+        timing = RequestTiming()
+        request.state.timing = timing
+    return timing

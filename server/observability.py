@@ -13,6 +13,9 @@ from pythonjsonlogger.json import JsonFormatter
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.timing import HEADER as TIMING_HEADER
+from server.timing import RequestTiming
+
 access_log = logging.getLogger("server.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -79,18 +82,24 @@ class Metrics:
 
 
 class RequestLog:
-    """Logs one JSON line per request and counts it; gives each request an X-Request-ID."""
+    """Logs one JSON line per request and counts it; gives each request an X-Request-ID.
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, log_questions: bool = False) -> None:
+    It also times the request's stages (`request.state.timing`, filled in by the routes that answer)
+    and, unless `server_timing` is off, sends them back in a Server-Timing header.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, log_questions: bool = False, server_timing: bool = True) -> None:
         self.app = app
         self.metrics = metrics
         self.log_questions = log_questions
+        self.server_timing = server_timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        timing = RequestTiming()
+        scope.setdefault("state", {})["timing"] = timing
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         status = 500
@@ -99,13 +108,16 @@ class RequestLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                if self.server_timing:
+                    headers[TIMING_HEADER] = timing.header()
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self._record(scope, request_id, status, time.perf_counter() - started)
+            self._record(scope, request_id, status, time.perf_counter() - timing.started)
 
     def _record(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
         route = getattr(scope.get("route"), "path", None) or (

@@ -48,6 +48,8 @@ class Settings(IndexSettings):
     torch_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     log_questions: bool = False
+    # A Server-Timing header on each response: where its time went (validation, queue, embedding, ...).
+    server_timing: bool = True
 
     @field_validator("admin_token", "api_keys")
     @classmethod

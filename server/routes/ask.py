@@ -7,7 +7,7 @@ import time
 from fastapi import APIRouter, Depends, Request
 
 from answering import Turn
-from server.dependencies import AnswererDep, MetricsDep, SearcherDep, SettingsDep, rate_limited
+from server.dependencies import AnswererDep, MetricsDep, SearcherDep, SettingsDep, rate_limited, request_timing
 from server.schemas import ERRORS, AskRequest, AskResponse, CitationOut, ContextOut
 
 router = APIRouter()
@@ -24,9 +24,13 @@ async def ask(
 ) -> AskResponse:
     """Answer a question from the documents, citing the exact sentences, or say they do not cover it."""
     started = time.perf_counter()
+    timing = request_timing(request)
+    timing.handler_start()
     request.state.question = body.question  # for the request's log line, when questions are logged
     history = tuple(Turn(turn.question, turn.answer) for turn in body.history)
-    answer, cached = await answerer.answer(searcher, body.question, body.top_k or settings.default_top_k, history)
+    top_k = body.top_k or settings.default_top_k
+    answer, cached = await answerer.answer(searcher, body.question, top_k, history, timing)
+    timing.handler_finish()
     metrics.answers.labels("answered" if answer.answered else "abstained").inc()
     if cached:
         metrics.cache_hits.inc()

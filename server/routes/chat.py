@@ -17,7 +17,15 @@ from server.chat_schemas import (
     ModelCard,
     ModelList,
 )
-from server.dependencies import AnswererDep, MetricsDep, SearcherDep, SettingsDep, rate_limited, require_api_key
+from server.dependencies import (
+    AnswererDep,
+    MetricsDep,
+    SearcherDep,
+    SettingsDep,
+    rate_limited,
+    request_timing,
+    require_api_key,
+)
 from server.schemas import CitationOut, ContextOut
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=CHAT_ERRORS)
@@ -50,9 +58,13 @@ async def chat_completions(
         raise ChatRequestError(unknown, "model", 404, "model_not_found")
     if body.n not in (None, 1):
         raise ChatRequestError("n must be 1: one answer is given per question.", "n")
+    timing = request_timing(request)
+    timing.handler_start()
     conversation = read_messages(body.messages)
     request.state.question = conversation.question
-    answer, _ = await answerer.answer(searcher, conversation.question, settings.default_top_k, conversation.history)
+    top_k = settings.default_top_k
+    answer, _ = await answerer.answer(searcher, conversation.question, top_k, conversation.history, timing)
+    timing.handler_finish()
     metrics.answers.labels("answered" if answer.answered else "abstained").inc()
     pieces = content_pieces(answer)
     completion = completion_id()
