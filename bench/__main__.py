@@ -21,7 +21,8 @@ from bench.model import batch_scalings, scaling_lines
 from bench.processes import ROOT
 from bench.serving_report import serving_lines
 from bench.squad import squad_lines
-from index import IndexSettings, Precision, SentenceTransformerEmbedder, build_index
+from bench.stages import split_answering, stage_lines
+from index import IndexSettings, Precision, SentenceTransformerEmbedder, build_index, open_index
 
 RESULTS = ROOT / "bench" / "results.md"
 
@@ -59,6 +60,8 @@ def main() -> None:
         load = serving.Load(questions, args.seconds, args.rounds)
         measured = serving.measure(embedder, essay_index, load, not args.no_profile, work)
         lines += serving_lines(measured, load, model_rates, not args.no_profile)
+        split = split_answering(open_index(essay_index, embedder, settings.model_name), questions)
+        lines += stage_lines(measured.ours.median(1), measured.ours.median(16), split)
         lines += chat_lines(essay_index, questions, args.seconds)
         lines += scaling_lines(embedder.precision, scaling)
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]

@@ -8,10 +8,12 @@ import json
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from server.timing import parse
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class LoadResult:
     latencies_ms: list[float]
     errors: int
     seconds: float
+    stages_ms: list[dict[str, float]] = field(default_factory=list)  # each answer's Server-Timing, when sent
 
     @property
     def throughput(self) -> float:
@@ -63,6 +66,7 @@ async def _concurrent(url: str, questions: Sequence[Asked], clients: int, second
     address = httpx.URL(url)
     requests = [_request(address.host, q) for q in questions]
     latencies: list[float] = []
+    stages: list[dict[str, float]] = []
     errors = 0
 
     async def worker(n: int, deadline: float, record: bool) -> None:
@@ -75,13 +79,14 @@ async def _concurrent(url: str, questions: Sequence[Asked], clients: int, second
                 sent = time.perf_counter()
                 writer.write(requests[i % len(requests)])
                 try:
-                    status = await _read_response(reader)
+                    status, timing = await _read_response(reader)
                 except (ConnectionError, asyncio.IncompleteReadError, ValueError):
                     errors += record
                     reader, writer = await asyncio.open_connection(address.host, address.port)
                     continue
                 if status == 200 and record:
                     latencies.append((time.perf_counter() - sent) * 1000)
+                    stages.append(parse(timing) if timing else {})
                 elif status != 200:
                     errors += record
         finally:
@@ -90,7 +95,7 @@ async def _concurrent(url: str, questions: Sequence[Asked], clients: int, second
     await asyncio.gather(*(worker(n, time.perf_counter() + 1.0, False) for n in range(clients)))  # warm-up
     started = time.perf_counter()
     await asyncio.gather(*(worker(n * 7, started + seconds, True) for n in range(clients)))
-    return LoadResult(clients, latencies, errors, time.perf_counter() - started)
+    return LoadResult(clients, latencies, errors, time.perf_counter() - started, stages)
 
 
 def _request(host: str, asked: Asked) -> bytes:
@@ -101,12 +106,11 @@ def _request(host: str, asked: Asked) -> bytes:
     return head.encode() + body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, str | None]:
+    """The status and the Server-Timing header (None when not sent) of one response, its body read."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
-    length = next(
-        (int(v) for k, _, v in (line.partition(":") for line in lines[1:]) if k.lower() == "content-length"), 0
-    )
-    await reader.readexactly(length)
-    return status
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    await reader.readexactly(int(headers.get("content-length", 0)))
+    return status, headers.get("server-timing")
