@@ -58,6 +58,7 @@ test: install-dev browser lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y --no-install-recommends wrk)
 	$(BIN)/python -m bench
 
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml

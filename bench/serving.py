@@ -10,13 +10,14 @@ from pathlib import Path
 
 import httpx
 
-from bench import profiling
+from bench import profiling, wrk
 from bench.load import LoadResult, concurrent, sequential
 from bench.model import floor_times
 from bench.processes import ROOT, free_port, launch, our_server, peer_server
 from index import SentenceTransformerEmbedder
 
 LEVELS = (1, 4, 16, 64)
+WRK_LEVELS = (1, 16)
 COLD_STARTS = 3  # launches timed; one varies by a second on this machine
 # Every request does the real work: the answer cache is measured on its own.
 NO_CACHE = {"RATE_LIMIT_PER_MINUTE": "0", "QA_ANSWER_CACHE_SIZE": "0"}
@@ -69,6 +70,8 @@ class Serving:
     peer: Levels
     peer_cold: float
     peer_rss: float
+    wrk_ours: dict[int, wrk.WrkResult]  # by clients: the same load from wrk
+    wrk_peer: dict[int, wrk.WrkResult]
 
 
 def levels(url: str, load: Load) -> Levels:
@@ -83,6 +86,7 @@ def levels(url: str, load: Load) -> Levels:
 def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, profile: bool, work: Path) -> Serving:
     """Launch our server (timed cold starts, then measured under load) and the peer, and measure both."""
     questions = load.questions
+    bodies = wrk.write_bodies(questions, work / "bodies.jsonl")
     # The floor is timed before our server's launches and after its rounds, so drift touches both sides.
     floor = floor_times(embedder, questions)
     cold_starts = []
@@ -94,6 +98,7 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
     port = free_port()
     with launch(our_server(index_dir, port), port, env=NO_CACHE, log=work / "server.log") as served:
         ours = levels(served.url, load)
+        wrk_ours = wrk_levels(served.url, bodies, load.seconds)
         healthz = healthz_under_load(served.url, questions, load.seconds)
         rss = served.peak_rss_mb()
         recorder = profiling.record(served.process.pid, work) if profile else None
@@ -105,8 +110,17 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
     with launch(peer_server(ROOT / "corpus", port), port) as peer_served:
         peer_cold = peer_served.cold_start_s
         peer = levels(peer_served.url, load)
+        wrk_peer = wrk_levels(peer_served.url, bodies, load.seconds)
         peer_rss = peer_served.peak_rss_mb()
-    return Serving(statistics.median(floor), cold_starts, cached, ours, healthz, rss, peer, peer_cold, peer_rss)
+    return Serving(
+        statistics.median(floor), cold_starts, cached, ours, healthz, rss, peer, peer_cold, peer_rss, wrk_ours, wrk_peer
+    )
+
+
+def wrk_levels(url: str, bodies: Path, seconds: float) -> dict[int, wrk.WrkResult]:
+    """One client and 16, driven by wrk after a second's warm-up."""
+    wrk.run(url + "/ask", bodies, 16, 1)
+    return {clients: wrk.run(url + "/ask", bodies, clients, seconds) for clients in WRK_LEVELS}
 
 
 def healthz_under_load(url: str, questions: list[str], seconds: float) -> list[float]:

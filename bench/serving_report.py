@@ -12,7 +12,7 @@ from bench.serving import LEVELS, Load, Serving
 def serving_lines(serving: Serving, load: Load, model_rates: dict[int, float], profile: bool) -> list[str]:
     """The serving sections of the results."""
     lines = _latency_lines(serving) + _throughput_lines(serving, load) + _target_lines(serving, load)
-    lines += _model_share_lines(serving, model_rates)
+    lines += _model_share_lines(serving, model_rates) + _wrk_lines(serving, model_rates)
     if profile and profiling.PROFILE.is_file():
         lines += profiling.summary()
     return lines
@@ -109,6 +109,51 @@ def _model_share_lines(serving: Serving, model_rates: dict[int, float]) -> list[
         f"{at16 / model_rates[16]:.0%} of its batch-16 rate at 16 clients: its gain is the model's, scaled by "
         "those two shares.",
     ]
+
+
+def _wrk_lines(serving: Serving, model_rates: dict[int, float]) -> list[str]:
+    ours, peer, floor = serving.wrk_ours, serving.wrk_peer, serving.floor
+    lines = [
+        "",
+        "## Load from wrk",
+        "",
+        "The same questions and servers, driven by `wrk` (C, epoll; `bench/wrk.lua`) for the same time, after a "
+        "second's warm-up. Generator CPU is wrk's own CPU time as a share of the machine's cores over the run.",
+        "",
+        "| system | clients | answers/s | p50 ms | p95 ms | p99 ms | max ms | errors | generator CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, runs in (("ours", ours), ("peer", peer)):
+        lines += [
+            f"| {name} | {r.clients} | {r.throughput:.1f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.max:.1f} "
+            f"| {r.errors} | {r.generator_cpu:.1%} |"
+            for r in runs.values()
+        ]
+    one, sixteen = ours[1], ours[16]
+    model_one_ms = 1000 / model_rates[1]
+    share = sixteen.throughput / model_rates[16]
+    lines += [
+        "",
+        "| target (issue 23), under wrk | measured | met |",
+        "|---|---|---|",
+        _target(
+            "sequential p50 <= 1.4x the model's own time for one question",
+            f"{one.p50 / model_one_ms:.2f}x ({one.p50:.1f} / {model_one_ms:.1f} ms; in-process floor {floor:.1f} ms)",
+            one.p50 <= 1.4 * model_one_ms,
+        ),
+        _target("sequential p50 below the peer's", f"{one.p50:.1f} / {peer[1].p50:.1f} ms", one.p50 < peer[1].p50),
+        _target(
+            "16 clients >= 65% of the model's batch-16 rate",
+            f"{share:.0%} ({sixteen.throughput:.1f} / {model_rates[16]:.1f} answers/s)",
+            share >= 0.65,
+        ),
+        _target(
+            "at 16 clients no request slower than 4x the sequential p95",
+            f"max {sixteen.max:.1f} ms against {4 * one.p95:.1f} ms",
+            sixteen.max <= 4 * one.p95,
+        ),
+    ]
+    return lines
 
 
 def _seq_row(name: str, result: LoadResult, floor: float) -> str:
