@@ -68,7 +68,10 @@ def write_nouns(wordnet_dir: Path, target: Path = NOUNS_FILE) -> dict[str, int]:
             kinds[kind_of[singular]].append(plural)
     for lemmas in kinds.values():
         lemmas.sort()
-    target.write_text(json.dumps({"source": WORDNET_NOTICE, **kinds}, indent=0) + "\n", encoding="utf-8")
+    # Written whole or not at all: a file cut short would answer who and where with half the nouns.
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps({"source": WORDNET_NOTICE, **kinds}, indent=0) + "\n", encoding="utf-8")
+    partial.replace(target)
     return {kind: len(lemmas) for kind, lemmas in kinds.items()}
 
 

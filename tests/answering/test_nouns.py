@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from answering.cli import app
 from answering.nouns import NOUNS_FILE, noun_kinds, write_nouns
 
 SYSTEM_WORDNET = Path("/usr/share/wordnet")
@@ -61,3 +63,11 @@ def test_the_committed_nouns_are_what_the_documented_command_writes(tmp_path: Pa
     target = tmp_path / "nouns.json"
     write_nouns(SYSTEM_WORDNET, target)
     assert target.read_text(encoding="utf-8") == NOUNS_FILE.read_text(encoding="utf-8")
+
+
+def test_the_command_names_a_folder_without_wordnet_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    before = NOUNS_FILE.read_bytes()
+    result = CliRunner().invoke(app, ["nouns", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"cannot read WordNet's index.noun and data.noun in {tmp_path}" in result.output
+    assert NOUNS_FILE.read_bytes() == before
