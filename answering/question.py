@@ -19,16 +19,11 @@ _UNITS = (  # what a length, height, distance, weight or duration is measured in
     r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|light[- ]years?|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century"
 )
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
+_MONTHS = "january february march april may june july august september october november december".split()
+_CALENDAR = frozenset([*_MONTHS, *"monday tuesday wednesday thursday friday saturday sunday".split()])
+_YEAR = r"1[0-9]{3}|20[0-9]{2}"  # a year as texts write one
 ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(
-        r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b(?:January|February|March|April|May|June|July|August|September"
-        r"|October|November|December)\b|\b(?:century|decade)\b",
-        re.IGNORECASE,
-    ),
+    "date": re.compile(rf"\b(?:{_YEAR})s?\b|\b(?:{'|'.join(_MONTHS)})\b|\b(?:century|decade)\b", re.IGNORECASE),
     "year": re.compile(r"\b[1-9][0-9]{2,3}s?\b"),
     "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.IGNORECASE),
     "money": re.compile(
@@ -45,7 +40,7 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
 _NOUN_KINDS = {"person": ("person", "group"), "place": ("location",)}
 # A year-like number followed by a lower-case word counts things ("1500 soldiers"); otherwise it dates them.
 _COUNTED_YEAR = re.compile(r"\s+[a-z]")
-_YEAR_LIKE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
+_YEAR_LIKE = re.compile(_YEAR)
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
     (
@@ -129,7 +124,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     if profile.expects is None:
         return True
     if profile.expects in ("name", "person", "place"):
-        asked = set(profile.names) | set(content_terms(profile.text)) | set(profile.carried)
+        asked = set(profile.names) | set(profile.terms) | set(profile.carried)
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]

@@ -14,16 +14,10 @@ import time
 from answering import answer_question
 from bench.load import LoadResult
 from index import Searcher
+from server.timing import STAGES
 
-# Rows of the table: a stage's Server-Timing name and what it covers.
-ROWS = {
-    "validation": "HTTP body read, validated, limits checked",
-    "queue": "queued for the answerer's worker (and behind its batch)",
-    "embedding": "the batch through the model",
-    "answering": "search and composition",
-    "handoff": "result back to the event loop",
-    "serialisation": "response built, validated, JSON-encoded",
-}
+# The table's rows between HTTP and the rest: the server's own stages, as its header names them.
+ROWS = {name: description for name, description in STAGES.items() if name != "total"}
 SEARCH_LIMIT = 20  # what answer_question asks the searcher for
 
 

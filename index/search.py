@@ -31,8 +31,8 @@ TERM_COVERAGE_WEIGHT = 0.3
 # Lexical evidence counts in proportion to how much of the question the best-covered passage holds:
 # not at all below LEXICAL_GATE[0], fully from LEXICAL_GATE[1]. A question asked in other words than
 # its passage shares only incidental words (a name) with any passage, and those would outrank the
-# passage that means the same; dense similarity decides then. Chosen on the development split
-# (even SQuAD articles' questions and squad-pn-dev paraphrases), see README.
+# passage that means the same; dense similarity decides then. Chosen on the development data of all
+# corpora together (even SQuAD articles' questions, squad-pn-dev, essay-dev), see README.
 LEXICAL_GATE = (0.3, 0.7)
 
 

@@ -14,7 +14,7 @@ HEADER = "Server-Timing"
 # The stages in the order a request meets them, each with the words devtools show for it.
 STAGES = {
     "validation": "body read, validated, limits checked",
-    "queue": "waiting for the answerer's worker",
+    "queue": "waiting for the answerer's worker, and behind its batch",
     "embedding": "the question's batch through the model",
     "answering": "search and composition",
     "handoff": "back to the event loop",
@@ -33,9 +33,10 @@ class RequestTiming:
     answered: float | None = None  # when the answerer's worker finished this request's answer
     seconds: dict[str, float] = field(default_factory=dict)  # queue, embedding, answering, handoff
 
-    def handler_start(self) -> None:
-        """Mark the route's handler starting: what came before was reading and validating."""
+    def handler_start(self) -> float:
+        """Mark the route's handler starting, and return the moment: what came before was reading and validating."""
         self.handler_started = time.perf_counter()
+        return self.handler_started
 
     def handler_finish(self) -> None:
         """Mark the handler's work done: what comes after is building and encoding the response."""

@@ -23,9 +23,8 @@ async def ask(
     settings: SettingsDep,
 ) -> AskResponse:
     """Answer a question from the documents, citing the exact sentences, or say they do not cover it."""
-    started = time.perf_counter()
     timing = request_timing(request)
-    timing.handler_start()
+    started = timing.handler_start()
     request.state.question = body.question  # for the request's log line, when questions are logged
     history = tuple(Turn(turn.question, turn.answer) for turn in body.history)
     top_k = body.top_k or settings.default_top_k
