@@ -76,29 +76,28 @@ class SentenceTransformerEmbedder:
         return self._sentence_transformer
 
     def _load(self) -> None:
-        from transformers.utils import logging as transformers_logging
-
         from index.embedding.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
-        from index.embedding.packing import packed_encoder_for
+        from index.embedding.packing import PackedEncoder
 
-        transformers_logging.disable_progress_bar()
-        self.packed = None
+        self.packed: PackedEncoder | None = None
         if is_mean_pooled_bert(self.model_path):
             try:
                 model = load_mean_pooled_bert(self.model_path)
             except (OSError, ValueError) as exc:
                 raise ModelNotFoundError(f"cannot load embedding model at {self.model_path}: {exc}") from exc
             self._in_precision(model.transformer)
-            self.packed = packed_encoder_for(model)  # None: its packed vectors failed the probe
+            self.packed = PackedEncoder(model)
             self.dimension = model.dimension
-        if self.packed is None:
+        else:
             self._sentence_transformer = self._load_sentence_transformer()
             self.dimension = int(self._sentence_transformer.get_embedding_dimension() or 0)
 
     def _load_sentence_transformer(self) -> SentenceTransformer:
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()
         try:
             model = SentenceTransformer(
                 str(self.model_path), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.float32}

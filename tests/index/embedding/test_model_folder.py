@@ -33,6 +33,8 @@ def test_the_default_model_is_read_with_its_length_limit_and_case() -> None:
         ("1_Pooling/config.json", {"include_prompt": False}),
         ("config_sentence_transformers.json", {"prompts": {"query": "query: "}, "default_prompt_name": "query"}),
         ("config.json", {"model_type": "roberta"}),
+        ("config.json", {"position_embedding_type": "relative_key"}),
+        ("tokenizer_config.json", {"do_lower_case": False}),
     ],
 )
 def test_a_folder_with_anything_this_reader_does_not_reproduce_is_left_to_sentence_transformers(
@@ -53,16 +55,20 @@ def test_a_folder_with_another_module_or_unreadable_files_is_not_read(tmp_path: 
     (folder / "modules.json").write_text("{not json", encoding="utf-8")
     assert not is_mean_pooled_bert(folder)
     assert not is_mean_pooled_bert(tmp_path / "nothing-here")
+    folder = copy_of_the_model(tmp_path / "slow-tokenizer-only")
+    (folder / "tokenizer.json").unlink()
+    assert not is_mean_pooled_bert(folder)
 
 
-def test_embedding_with_the_default_model_never_imports_sentence_transformers() -> None:
-    # Importing it costs a second of every start (scikit-learn, SciPy); the service has no use for it.
+def test_embedding_with_the_default_model_never_imports_sentence_transformers_or_transformers() -> None:
+    # Importing them costs over two seconds of every start (transformers, scikit-learn, SciPy); the
+    # service has no use for them.
     script = (
         "import sys; from index import IndexSettings, SentenceTransformerEmbedder; "
         "e = SentenceTransformerEmbedder(IndexSettings().model_path, precision='float32'); "
         "assert e.packed is not None and e.embed(['What is JNAAM?']).shape == (1, 384); "
-        "print('sentence_transformers' in sys.modules, 'sklearn' in sys.modules)"
+        "print('sentence_transformers' in sys.modules, 'sklearn' in sys.modules, 'transformers' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "False"]
+    assert result.stdout.split() == ["False", "False", "False"]

@@ -11,8 +11,7 @@ import torch
 
 from index.embedding.embed import SentenceTransformerEmbedder
 from index.embedding.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
-from index.embedding.packing import TextLayout, packed_encoder_for, packs
-from index.settings import IndexSettings
+from index.embedding.packing import PackedEncoder, packs
 from tests.conftest import copy_of_the_model
 
 TEXTS = [
@@ -40,16 +39,14 @@ def _unit(vectors: torch.Tensor | np.ndarray) -> np.ndarray:
 def test_packed_vectors_equal_the_models_padded_ones(embedder: SentenceTransformerEmbedder) -> None:
     # A small budget forces several packs, one text longer than the model's 256 tokens is truncated
     # alone, and the empty and space-padded texts are prepared as sentence-transformers prepares them.
-    encoder = packed_encoder_for(load_mean_pooled_bert(embedder.model_path), max_tokens=40)
-    assert encoder is not None
+    encoder = PackedEncoder(load_mean_pooled_bert(embedder.model_path), max_tokens=40)
     padded = embedder.sentence_transformer().encode(TEXTS, convert_to_numpy=True)
     packed = _unit(encoder.encode(TEXTS))
     assert np.min(np.sum(packed * _unit(padded), axis=1)) > 0.99999
 
 
 def test_a_text_sees_only_itself_inside_a_pack(embedder: SentenceTransformerEmbedder) -> None:
-    encoder = packed_encoder_for(load_mean_pooled_bert(embedder.model_path))
-    assert encoder is not None
+    encoder = PackedEncoder(load_mean_pooled_bert(embedder.model_path))
     together = _unit(encoder.encode(TEXTS))
     alone = _unit(np.vstack([encoder.encode([text]).numpy() for text in TEXTS]))
     assert np.abs(together - alone).max() < 1e-5
@@ -79,26 +76,5 @@ def test_a_model_that_is_not_mean_pooled_is_padded_as_before(cls_pooled_model: P
     try:
         vectors = embedder.embed(TEXTS)
         assert np.min(np.sum(vectors * _unit(embedder.sentence_transformer().encode(TEXTS)), axis=1)) > 0.99999
-    finally:
-        embedder.close()
-
-
-def test_a_layout_that_lets_padding_leak_turns_packing_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Per-text attention pads each text to the longest; if the padding were not masked, the probe at
-    # load must catch it and hand the model back its own attention.
-    real_layout = TextLayout.of
-
-    def leaky(lengths: torch.Tensor) -> TextLayout:
-        layout = real_layout(lengths)
-        return TextLayout(layout.tokens, torch.ones_like(layout.real), layout.real_flat)
-
-    monkeypatch.setattr(TextLayout, "of", leaky)
-    embedder = SentenceTransformerEmbedder(IndexSettings().model_path)
-    try:
-        assert embedder.packed is None
-        model = embedder.sentence_transformer()
-        assert model[0].auto_model.config._attn_implementation == "sdpa"
-        vectors = embedder.embed(TEXTS)
-        assert np.min(np.sum(vectors * _unit(model.encode(TEXTS)), axis=1)) > 0.99999
     finally:
         embedder.close()
