@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cachetools import LRUCache
@@ -85,27 +85,27 @@ class Answerer:
         """Finish the queued questions and stop the worker."""
         self.batcher.close()
 
-    def _answer_batch(self, jobs: list[Job]) -> Sequence[Answer | BaseException]:
+    def _answer_batch(self, jobs: list[Job]) -> Iterator[Answer | BaseException]:
         # A follow-up is embedded as asked: the words it carries from earlier turns weigh in the word
         # search, where they count for less than its own (embedding it after the earlier question was worse).
         batch_started = time.perf_counter()
         vectors = self.embedder.embed([job.question for job in jobs])
         embedded = time.perf_counter()
-        results: list[Answer | BaseException] = []
         for job, vector in zip(jobs, vectors, strict=True):
             started = time.perf_counter()
+            result: Answer | BaseException
             try:
                 reading = read_in_context(job.question, job.history)
-                results.append(answer_question(job.searcher, job.question, job.top_k, vector, reading))
+                result = answer_question(job.searcher, job.question, job.top_k, vector, reading)
             except Exception as exc:  # one bad question must not fail the others in its batch
-                results.append(exc)
+                result = exc
             if job.timing is not None:
                 # Waiting behind the batch's earlier questions is queueing too.
                 job.timing.seconds["queue"] = batch_started - job.submitted + started - embedded
                 job.timing.seconds["embedding"] = embedded - batch_started
                 job.timing.answered = time.perf_counter()
                 job.timing.seconds["answering"] = job.timing.answered - started
-        return results
+            yield result  # its caller has it now, while the batch's next questions are composed
 
     def _lookup(self, key: CacheKey) -> Answer | None:
         if self._cache is None:

@@ -6,7 +6,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
@@ -22,12 +22,13 @@ class MicroBatcher(Generic[Item, Result]):
     waits up to `max_wait_ms` for company, but no longer once as many items as that batch held have
     come: a steady set of callers asks again all together, and waiting on after the last of them
     only idles the worker. A lone item never waits. `process` returns one result per item, in
-    order; an exception among the results goes to that item's caller alone.
+    order; an exception among the results goes to that item's caller alone. When it yields them one
+    by one, each caller has its result as soon as it is yielded, not when the whole batch is done.
     """
 
     def __init__(
         self,
-        process: Callable[[list[Item]], Sequence[Result | BaseException]],
+        process: Callable[[list[Item]], Iterable[Result | BaseException]],
         max_batch: int = 32,
         max_wait_ms: float = 2.0,
         name: str = "micro-batcher",
@@ -79,14 +80,18 @@ class MicroBatcher(Generic[Item, Result]):
 
     def _process(self, batch: list[tuple[Item, Future[Result]]]) -> None:
         self.batch_sizes.append(len(batch))
+        futures = [future for _, future in batch]
+        answered = 0
         try:
-            results = self.process([item for item, _ in batch])
+            for result in self.process([item for item, _ in batch]):
+                future = futures[answered]
+                answered += 1
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+            if answered < len(futures):
+                raise RuntimeError(f"processing the batch gave {answered} results for {len(futures)} items")
         except Exception as exc:  # every waiting caller must learn of the failure, never hang
-            for _, future in batch:
+            for future in futures[answered:]:
                 future.set_exception(exc)
-            return
-        for (_, future), result in zip(batch, results, strict=True):
-            if isinstance(result, BaseException):
-                future.set_exception(result)
-            else:
-                future.set_result(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -100,6 +101,55 @@ def test_a_failing_item_fails_alone_and_a_failing_batch_fails_everyone() -> None
         with pytest.raises(RuntimeError, match="model exploded"):
             future.result(timeout=10)
     broken.close()
+
+
+def test_results_yielded_one_by_one_reach_their_callers_before_the_batch_ends() -> None:
+    # The answerer composes a batch's answers one after another; the first asker need not wait for the last.
+    busy, gate, release = threading.Event(), threading.Event(), threading.Event()
+
+    def one_by_one(items: list[int]) -> Iterator[int]:
+        if items == [-1]:  # holds the worker until the two items below are queued together
+            busy.set()
+            assert gate.wait(timeout=10)
+        for position, item in enumerate(items):
+            if position:
+                assert release.wait(timeout=10)
+            yield 2 * item
+
+    batcher = MicroBatcher(one_by_one, max_wait_ms=0)
+    batcher.submit(-1)
+    assert busy.wait(timeout=10)
+    first, second = batcher.submit(1), batcher.submit(2)
+    gate.set()
+    assert first.result(timeout=10) == 2
+    assert not second.done()
+    release.set()
+    assert second.result(timeout=10) == 4
+    assert list(batcher.batch_sizes) == [1, 2]
+    batcher.close()
+
+
+@pytest.mark.parametrize(("fails", "message"), [(True, "model exploded"), (False, "gave 2 results for 3 items")])
+def test_a_batch_that_stops_short_fails_the_callers_it_left(fails: bool, message: str) -> None:
+    busy, gate = threading.Event(), threading.Event()
+
+    def two_of_each_batch(items: list[int]) -> Iterator[int]:
+        if items == [-1]:  # holds the worker until the three items below are queued together
+            busy.set()
+            assert gate.wait(timeout=10)
+        yield from (2 * i for i in items[:2])
+        if fails:
+            raise RuntimeError("model exploded")
+
+    batcher = MicroBatcher(two_of_each_batch, max_wait_ms=0)
+    batcher.submit(-1)
+    assert busy.wait(timeout=10)
+    futures = [batcher.submit(i) for i in range(3)]
+    gate.set()
+    assert [f.result(timeout=10) for f in futures[:2]] == [0, 2]
+    with pytest.raises(RuntimeError, match=message):
+        futures[2].result(timeout=10)
+    batcher.close()
 
 
 def test_a_cancelled_item_is_never_processed() -> None:
