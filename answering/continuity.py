@@ -30,6 +30,7 @@ class Anchors:
     sentences: frozenset[str]  # the quoted sentences, as quoted
     paragraphs: frozenset[tuple[str, int]]  # (document, paragraph) of each
     documents: frozenset[str]
+    asked: frozenset[str] = frozenset()  # stemmed terms the followed turns' questions asked about
 
 
 def find_anchors(searcher: Searcher, reading: Reading) -> Anchors:
@@ -39,6 +40,7 @@ def find_anchors(searcher: Searcher, reading: Reading) -> Anchors:
         sentences=reading.repeated,
         paragraphs=frozenset((s.doc_id, s.paragraph) for s in placed),
         documents=frozenset(s.doc_id for s in placed),
+        asked=reading.asked,
     )
 
 
@@ -62,6 +64,8 @@ def continuity_reason(searcher: Searcher, profile: QuestionProfile, anchors: Anc
         return OFF_SUBJECT
     if all(searcher.text(h.sentence) in anchors.sentences for h in chosen):
         own = searcher.term_weights(profile.terms)
-        if max(searcher.coverage(own, searcher.sentence_terms(h)) for h in chosen) < REPEAT_COVERAGE:
+        new = set(profile.terms) - anchors.asked
+        holds_own = max(searcher.coverage(own, searcher.sentence_terms(h)) for h in chosen) >= REPEAT_COVERAGE
+        if not holds_own and not any(new & searcher.sentence_terms(h) for h in chosen):
             return NOTHING_NEW
     return ""

@@ -58,6 +58,7 @@ class Reading:
     terms: tuple[str, ...] = ()  # the carried words as written, for people to see
     carried: tuple[tuple[str, float], ...] = ()  # (stemmed term, its share of a question word)
     repeated: frozenset[str] = frozenset()  # sentences those turns' answers already gave
+    asked: frozenset[str] = frozenset()  # stemmed content terms of those turns' questions
 
 
 def points_back(question: str) -> bool:
@@ -108,7 +109,8 @@ def read_in_context(question: str, history: Sequence[Turn]) -> Reading:
     terms = tuple(dict.fromkeys(word for _, word in carried.values()))
     shares = tuple((term, share) for term, (share, _) in carried.items())
     given = frozenset(sentence for index in used for sentence in cited_sentences(history[index].answer))
-    return Reading(tuple(sorted(used)), terms, shares, given)
+    asked = frozenset(term for index in used for term in content_terms(history[index].question))
+    return Reading(tuple(sorted(used)), terms, shares, given, asked)
 
 
 def cited_sentences(answer: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from answering import Turn, answer_question, read_in_context
-from answering.continuity import NOTHING_NEW, OFF_SUBJECT, continuity_reason, find_anchors
+from answering.continuity import NOTHING_NEW, OFF_SUBJECT, REPEAT_COVERAGE, continuity_reason, find_anchors
 from answering.question import analyze
 from index import Searcher
 from tests.conftest import fake_searcher
@@ -74,6 +74,26 @@ def test_repeating_the_earlier_sentence_answers_only_when_it_holds_the_new_quest
 
     assert reason("What colour was it painted?") == NOTHING_NEW
     assert reason("In which year was it built by that engineer?") == ""
+
+
+def test_repeating_the_earlier_sentence_answers_a_new_aspect_it_names_but_not_the_one_already_asked(
+    searcher: Searcher,
+) -> None:
+    # "throw them a lifeline" against "an urgently needed lifeline": a paraphrase holds few of the
+    # question's words, but one the earlier question did not ask about is the new aspect, answered.
+    first = _asked(searcher, BUILT)
+    earlier = [h for h in searcher.search(BUILT) if "Elena Sorn" in searcher.text(h.sentence)][:1]
+
+    def reason_and_coverage(question: str) -> tuple[str, float]:
+        reading = read_in_context(question, [first])
+        profile = analyze(question, dict(reading.carried))
+        coverage = searcher.coverage(searcher.term_weights(profile.terms), searcher.sentence_terms(earlier[0]))
+        return continuity_reason(searcher, profile, find_anchors(searcher, reading), earlier), coverage
+
+    new_aspect, coverage = reason_and_coverage("What salary did that engineer get from the harbour board?")
+    assert new_aspect == "" and coverage < REPEAT_COVERAGE
+    asked_before, coverage = reason_and_coverage("Who paid for it to be built?")
+    assert asked_before == NOTHING_NEW and coverage < REPEAT_COVERAGE  # "built" was asked already
 
 
 def test_anchors_are_found_by_the_exact_sentence_an_answer_quoted(searcher: Searcher) -> None:

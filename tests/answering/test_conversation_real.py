@@ -58,3 +58,17 @@ def test_a_switch_to_the_other_document_stands_alone(searcher: Searcher, first: 
     assert switched.answered and "Joint New Air-to-Air Missile" in switched.answer
     assert switched.reading.turns == () and switched.reading.terms == ()
     assert switched.answer == answer_question(searcher, "What is JNAAM?").answer
+
+
+def test_a_follow_up_answered_by_the_earlier_sentence_repeats_it_when_it_asks_about_something_new(
+    searcher: Searcher,
+) -> None:
+    # The earlier answer's sentence goes on: "... giving UK forces – slated for cuts – an urgently needed lifeline."
+    cuts = "Which forces does the essay say are slated for cuts?"
+    first_answer = answer_question(searcher, cuts)
+    assert first_answer.answered and "amphibious capability" in first_answer.answer
+    history = [Turn(cuts, first_answer.answer)]
+    lifeline = _ask(searcher, "What could throw them a lifeline?", history)
+    assert lifeline.answered and "amphibious capability" in lifeline.answer
+    # Its only word the sentence holds was asked about before: nothing new is answered.
+    assert not _ask(searcher, "Which minister announced when those cuts would happen?", history).answered
