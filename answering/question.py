@@ -19,6 +19,7 @@ _UNITS = (  # what a length, height, distance, weight or duration is measured in
     r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|light[- ]years?|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century"
 )
+_MEASURE = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|half a))\s?(?:[-–]\s?)?(?:{_UNITS})\b"  # "55 metres"
 _MONTHS = "january february march april may june july august september october november december".split()
 _CALENDAR = frozenset([*_MONTHS, *"monday tuesday wednesday thursday friday saturday sunday".split()])
 _YEAR = r"1[0-9]{3}|20[0-9]{2}"  # a year as texts write one
@@ -30,9 +31,9 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
         r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|pounds?|euros?|yen)\b",
         re.IGNORECASE,
     ),
-    "measure": re.compile(
-        rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|half a))\s?(?:[-–]\s?)?(?:{_UNITS})\b", re.IGNORECASE
-    ),
+    "measure": re.compile(_MEASURE, re.IGNORECASE),
+    # How long something went on: a measure ("did the tunnel run" asks a length), or when it ended.
+    "duration": re.compile(rf"{_MEASURE}|\b(?:until|till)\s+\w", re.IGNORECASE),
     "number": re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-zA-Z]"),
 }
@@ -63,6 +64,8 @@ _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "How long did the truce hold?" asks a time, which its end answers too; "How long is the river?" a length.
+    ("duration", re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had)\b", re.I)),
     ("measure", re.compile(r"\bhow (?:long|far|tall|high|deep|wide|heavy)\b", re.I)),
     (
         "number",
@@ -128,7 +131,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]
-    if profile.expects in ("number", "date", "year", "percent", "measure"):
+    if profile.expects in ("number", "date", "year", "percent", "measure", "duration"):
         asked_numbers = set(profile.numbers)
         return any(
             not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_year_as_count(profile, text, m)

@@ -31,7 +31,8 @@ def test_the_kind_of_answer_a_question_expects(question: str, expects: str | Non
     [
         ("In what year did the agreement lapse?", "year"),
         ("How tall do the tallest trees grow?", "measure"),
-        ("How long did the voyage take?", "measure"),
+        ("How long did the voyage take?", "duration"),
+        ("How long is the voyage from Lisbon to Goa?", "measure"),
         ("How much did the population increase?", "number"),
         ("How much did the broadcaster pay for the rights?", "money"),
         ("What was the price tag for the stadium?", "money"),
@@ -82,6 +83,17 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "How tall do the tallest trees grow?",
             "The forest holds an estimated 390 billion trees.",
             "The tallest trees grow to 55 metres.",
+        ),
+        # How long something lasted is answered by a time or by when it ended; a length is not.
+        (
+            "How long did the Huguenots keep their provisions?",
+            "The Huguenots kept their provisions in the town of La Rochelle.",
+            "The Huguenots kept their provisions until the rule of Louis XIV.",
+        ),
+        (
+            "How long did the voyage take?",
+            "The voyage took the fleet past Madeira.",
+            "The voyage took three months.",
         ),
         # The year the question names is not its answer, digit by digit or whole.
         (
