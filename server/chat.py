@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from answering import MAX_ANSWER_CHARS, MAX_HISTORY, MAX_QUESTION_CHARS, Answer, Citation, Turn
@@ -89,8 +89,11 @@ def completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def stream_events(pieces: list[str], model: str, completion: str) -> Iterator[str]:
-    """Server-sent `chat.completion.chunk` events: the role, each piece, the finish, then [DONE]."""
+async def stream_events(pieces: list[str], model: str, completion: str) -> AsyncIterator[str]:
+    """Server-sent `chat.completion.chunk` events: the role, each piece, the finish, then [DONE].
+
+    An async generator: Starlette runs a plain one in its thread pool, a thread hop for every event.
+    """
     created = int(time.time())
 
     def chunk(delta: dict[str, str], finish: str | None = None) -> str:
