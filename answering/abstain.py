@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from answering.question import QuestionProfile, has_answer_type
@@ -9,6 +10,9 @@ from index import Hit, Searcher
 
 COVERAGE_WEIGHT = 0.5
 MIN_CONFIDENCE = 0.4  # calibrated on the dev set and eval/essay-negatives.jsonl: see README
+RESTATES = "the passages hold only the question's own words, nothing that answers it"
+# "Was it built in stone or in wood?" is answered in its own words.
+_ALTERNATIVES = re.compile(r"\bor\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,22 @@ def abstention_reason(searcher: Searcher, profile: QuestionProfile, chosen: list
         return f"the passages hold no {profile.expects}, which the question asks for"
     if support.confidence < MIN_CONFIDENCE:
         return "no passage is close enough in meaning and wording to the question"
+    if only_restates(searcher, profile, chosen):
+        return RESTATES
     return ""
+
+
+def only_restates(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> bool:
+    """Whether the chosen sentences hold no content word beyond the question's (and its conversation's).
+
+    "IRC such as #debian-mentors." names what "On which IRC network is #debian-mentors?" names and
+    nothing else: whatever the question asks is not there. A question offering alternatives is the
+    exception, as its answer is one of them.
+    """
+    if _ALTERNATIVES.search(profile.text):
+        return False
+    asked = set(profile.terms) | set(profile.carried)
+    return all(searcher.sentence_terms(hit) <= asked for hit in chosen)
 
 
 def holds_type(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:

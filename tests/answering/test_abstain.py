@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from answering import NOT_COVERED, answer_question
+from answering.abstain import RESTATES
 from index import Searcher
 from tests.conftest import FakeEmbedder, fake_searcher
 
@@ -81,3 +82,15 @@ def test_a_number_in_the_documents_title_is_mentioned_by_each_of_its_sentences(
     assert answer.answered and answer.citations[0].excerpt.startswith("The final was played")
     declined = answer_question(searcher, "Where was Cup Final 51 played?")
     assert not declined.answered and declined.reason == "the passages do not mention 51"
+
+
+def test_a_passage_that_only_restates_the_question_is_declined_unless_the_question_offers_alternatives(
+    searcher: Searcher,
+) -> None:
+    # "Fishing boats unload at the northern quay every morning." holds every word of the first
+    # question and nothing else: which boats, it does not say.
+    restated = answer_question(searcher, "Which fishing boats unload at the northern quay every morning?")
+    assert not restated.answered and restated.reason == RESTATES
+    assert answer_question(searcher, "What do fishing boats do at the northern quay every morning?").answered
+    chosen = answer_question(searcher, "Do fishing boats unload at the northern quay or the southern one?")
+    assert chosen.answered and "northern quay" in chosen.answer

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import index.search as search_module
+from answering.abstain import RESTATES
 from answering.compose import MAX_SENTENCES, NOT_COVERED, answer_question
 from index import Searcher, SentenceTransformerEmbedder, build_index, content_terms, open_index
 
@@ -47,6 +48,14 @@ def test_abstains_when_the_asked_kind_of_answer_is_absent(searcher: Searcher) ->
     answer = answer_question(searcher, "In what year was the first UK-Japan foreign and defense 2+2 meeting held?")
     assert not answer.answered and "year" in answer.reason
     assert answer.citations, "the closest passages are still offered"
+
+
+def test_a_sentence_holding_only_the_questions_own_words_does_not_answer_it(searcher: Searcher) -> None:
+    # "The three also rely on the maritime global commons for trade." does not say which three.
+    restated = answer_question(searcher, "Which three rely on the maritime global commons for trade?")
+    assert not restated.answered and restated.reason == RESTATES
+    twin = answer_question(searcher, "What do the three rely on the maritime global commons for?")
+    assert twin.answered and "for trade" in twin.answer
 
 
 @pytest.mark.parametrize("question", [q for q, _ in ON_TOPIC] + ["What are the challenges to cooperation?"])
