@@ -67,7 +67,7 @@ def main() -> None:
         lines += ["", "## Index builds (in-process, same model)", "", "| corpus | build | seconds |", "|---|---|---:|"]
         lines += [f"| {corpus} | {kind} | {seconds:.1f} |" for corpus, kind, seconds in builds]
         if not args.skip_squad:
-            lines += squad_lines(embedder, settings, args.squad, args.conversations, work, measured.floor, model_rates)
+            lines += squad_lines(embedder, settings, args.squad, args.conversations, work, measured.floor, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

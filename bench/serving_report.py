@@ -12,7 +12,7 @@ from bench.serving import LEVELS, Load, Serving
 def serving_lines(serving: Serving, load: Load, model_rates: dict[int, float], profile: bool) -> list[str]:
     """The serving sections of the results."""
     lines = _latency_lines(serving) + _throughput_lines(serving, load) + _target_lines(serving, load)
-    lines += _model_share_lines(serving, model_rates) + _wrk_lines(serving, model_rates)
+    lines += _model_share_lines(serving, model_rates) + _wrk_lines(serving, load)
     if profile and profiling.PROFILE.is_file():
         lines += profiling.summary()
     return lines
@@ -111,14 +111,21 @@ def _model_share_lines(serving: Serving, model_rates: dict[int, float]) -> list[
     ]
 
 
-def _wrk_lines(serving: Serving, model_rates: dict[int, float]) -> list[str]:
-    ours, peer, floor = serving.wrk_ours, serving.wrk_peer, serving.floor
+def _wrk_lines(serving: Serving, load: Load) -> list[str]:
+    chosen = serving.wrk_ours.median()
+    ours, peer, floor = chosen.levels, serving.wrk_peer.median().levels, serving.floor
+    model_rates = chosen.model_rates
+    shares = ", ".join(f"{r.share():.0%}" for r in serving.wrk_ours.rounds)
     lines = [
         "",
         "## Load from wrk",
         "",
         "The same questions and servers, driven by `wrk` (C, epoll; `bench/wrk.lua`) for the same time, after a "
-        "second's warm-up. Generator CPU is wrk's own CPU time as a share of the machine's cores over the run.",
+        "second's warm-up. Generator CPU is wrk's own CPU time as a share of the machine's cores over the run. "
+        f"Each server ran {load.rounds} rounds, each just after the model alone was timed in-process on the same "
+        "questions (batches of 1 and 16); shown is the round whose 16-client throughput is the median share of "
+        f"its model's batch-16 rate (ours, round by round: {shares}). In the round shown, the model answered "
+        f"{model_rates[1]:.0f} questions/s one at a time and {model_rates[16]:.0f} in batches of 16.",
         "",
         "| system | clients | answers/s | p50 ms | p95 ms | p99 ms | max ms | errors | generator CPU |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
