@@ -68,7 +68,7 @@ def only_restates(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit
     """
     if _ALTERNATIVES.search(profile.text):
         return False
-    asked = set(profile.terms) | set(profile.carried)
+    asked = profile.asked_terms
     return all(searcher.sentence_terms(hit) <= asked for hit in chosen)
 
 

@@ -99,6 +99,11 @@ class QuestionProfile:
     expects: str | None
     carried: Mapping[str, float] = field(default_factory=dict)  # terms from earlier turns -> their share
 
+    @property
+    def asked_terms(self) -> set[str]:
+        """The stemmed terms the question and its conversation already give: never the answer itself."""
+        return {*self.terms, *self.carried}
+
 
 def analyze(question: str, carried: Mapping[str, float] | None = None) -> QuestionProfile:
     """Profile a question: content terms, names, numbers and expected answer type, and any carried terms."""
@@ -127,7 +132,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     if profile.expects is None:
         return True
     if profile.expects in ("name", "person", "place"):
-        asked = set(profile.names) | set(profile.terms) | set(profile.carried)
+        asked = set(profile.names) | profile.asked_terms
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]

@@ -17,7 +17,7 @@ from pathlib import Path
 from answering.evaluate import read_jsonl
 from bench import serving
 from bench.chat import chat_lines
-from bench.model import batch_scalings, scaling_lines
+from bench.model import batch_scalings, rates, scaling_lines
 from bench.processes import ROOT
 from bench.serving_report import serving_lines
 from bench.squad import squad_lines
@@ -56,7 +56,7 @@ def main() -> None:
         scaling = batch_scalings(embedder, questions) | other_scaling
         essay_index = work / "essay-index"
         builds = _essay_builds(embedder, settings, essay_index)
-        model_rates = {size: size / ms * 1000 for size, ms in scaling[(embedder.precision, "packed (`embed`)")].items()}
+        model_rates = rates(scaling[(embedder.precision, "packed (`embed`)")])
         load = serving.Load(questions, args.seconds, args.rounds)
         measured = serving.measure(embedder, essay_index, load, not args.no_profile, work)
         lines += serving_lines(measured, load, model_rates, not args.no_profile)

@@ -38,7 +38,12 @@ def batch_scalings(
 
 def model_rates(embedder: SentenceTransformerEmbedder, questions: list[str]) -> dict[int, float]:
     """Questions per second of the embedder's packed batches of 1 and of 16, measured now (a few seconds)."""
-    return {size: size / ms * 1000 for size, ms in _batch_scaling(embedder.embed, questions, (1, 16)).items()}
+    return rates(_batch_scaling(embedder.embed, questions, (1, 16)))
+
+
+def rates(batch_ms: dict[int, float]) -> dict[int, float]:
+    """Questions per second of each batch size, from its milliseconds per batch."""
+    return {size: size / ms * 1000 for size, ms in batch_ms.items()}
 
 
 def _batch_scaling(

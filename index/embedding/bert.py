@@ -162,10 +162,11 @@ def load_bert_encoder(folder: Path, config: dict[str, Any]) -> BertEncoder:
     except SafetensorError as exc:
         raise ValueError(f"model.safetensors: {exc}") from exc
     prefix = "bert." if any(name.startswith("bert.") for name in weights) else ""
-    missing = [prefix + theirs for theirs in _weight_names(encoder).values() if prefix + theirs not in weights]
+    names = {ours: prefix + theirs for ours, theirs in _weight_names(encoder).items()}
+    missing = [theirs for theirs in names.values() if theirs not in weights]
     if missing:
         raise ValueError(f"model.safetensors lacks {len(missing)} of BERT's weights, such as {missing[0]}")
-    state = {ours: weights[prefix + theirs].float() for ours, theirs in _weight_names(encoder).items()}
+    state = {ours: weights[theirs].float() for ours, theirs in names.items()}
     try:
         encoder.load_state_dict(state, strict=True)
     except RuntimeError as exc:  # a weight of another shape than the config gives
