@@ -10,9 +10,10 @@ from answering.nouns import noun_kinds
 from index import STOPWORDS, TOKEN, content_terms, stem
 
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
+# "Many" is left out: it says there were a lot, not how many ("many new maintainers").
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundreds?|thousands?|millions?|billions?|dozens?|several|many|few"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|several|few"
 )
 _UNITS = (  # what a length, height, distance, weight or duration is measured in
     r"(?:kilo|centi|milli)?met(?:er|re)s?|k?m|cm|mm|feet|foot|ft|inch(?:es)?|yards?|miles?|mi|"
@@ -42,6 +43,10 @@ _NOUN_KINDS = {"person": ("person", "group"), "place": ("location",)}
 # A year-like number followed by a lower-case word counts things ("1500 soldiers"); otherwise it dates them.
 _COUNTED_YEAR = re.compile(r"\s+[a-z]")
 _YEAR_LIKE = re.compile(_YEAR)
+# A number of times multiplies or repeats ("several tens of times greater"): it counts no things...
+_MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
+# ...unless the question asks how often.
+_ASKS_TIMES = re.compile(r"\bhow many times\b|\bhow often\b", re.IGNORECASE)
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
     (
@@ -69,7 +74,8 @@ _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("measure", re.compile(r"\bhow (?:long|far|tall|high|deep|wide|heavy)\b", re.I)),
     (
         "number",
-        re.compile(r"\bhow (?:many|much|old|large|big)\b|\bwhat (?:number|amount)\b", re.I),
+        # A version is numbered ("1.16.1").
+        re.compile(r"\bhow (?:many|much|old|large|big)\b|\bwhat (?:number|amount)\b|\b(?:which|what) version\b", re.I),
     ),
     (
         "person",
@@ -139,7 +145,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     if profile.expects in ("number", "date", "year", "percent", "measure", "duration"):
         asked_numbers = set(profile.numbers)
         return any(
-            not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_year_as_count(profile, text, m)
+            not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_not_a_count(profile, text, m)
             for m in pattern.finditer(text)
         )
     return pattern.search(text) is not None
@@ -160,10 +166,14 @@ def _has_noun_of_kind(expects: str, text: str, asked: set[str]) -> bool:
     return any(stem(word) not in asked and not noun_kinds(word).isdisjoint(kinds) for word in words - STOPWORDS)
 
 
-def _is_year_as_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
-    """Whether a number offered as a count is a year ("How many ships left in 1191?" is not answered by 1191)."""
-    return (
-        profile.expects == "number"
-        and _YEAR_LIKE.fullmatch(match.group()) is not None
-        and not _COUNTED_YEAR.match(text, match.end())
-    )
+def _is_not_a_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
+    """Whether a number offered as a count counts nothing asked for.
+
+    A year ("How many ships left in 1191?" is not answered by 1191), or a multiplier ("How many
+    maintainers are there?" is not answered by "several tens of times greater").
+    """
+    if profile.expects != "number":
+        return False
+    if _YEAR_LIKE.fullmatch(match.group()) and not _COUNTED_YEAR.match(text, match.end()):
+        return True
+    return _MULTIPLIER.match(text, match.end()) is not None and not _ASKS_TIMES.search(profile.text)

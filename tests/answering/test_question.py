@@ -34,6 +34,7 @@ def test_the_kind_of_answer_a_question_expects(question: str, expects: str | Non
         ("How long did the voyage take?", "duration"),
         ("How long is the voyage from Lisbon to Goa?", "measure"),
         ("How much did the population increase?", "number"),
+        ("In which version of dpkg-source was the commit option added?", "number"),
         ("How much did the broadcaster pay for the rights?", "money"),
         ("What was the price tag for the stadium?", "money"),
         # Naming a cost does not make it the answer: the question word says what is asked.
@@ -94,6 +95,23 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "How long did the voyage take?",
             "The voyage took the fleet past Madeira.",
             "The voyage took three months.",
+        ),
+        # A multiplier counts no things, and "many" says there were a lot, not how many...
+        (
+            "Roughly how many active maintainers does Debian have?",
+            "The archive holds several tens of times more packages than there are active maintainers.",
+            "Debian has about 1,000 active maintainers.",
+        ),
+        (
+            "How many maintainers joined in 2015?",
+            "Many new maintainers joined in 2015.",
+            "Forty new maintainers joined in 2015.",
+        ),
+        # ...but a number of times answers how many times.
+        (
+            "How many times did Luther preach in Halle?",
+            "Luther preached in Halle in the winter.",
+            "Luther preached in Halle three times.",
         ),
         # The year the question names is not its answer, digit by digit or whole.
         (
