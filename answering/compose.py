@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 import numpy as np
 
@@ -71,7 +72,7 @@ def answer_question(
     anchors = find_anchors(searcher, reading)
     found = searcher.search(question, limit=max(20, top_k), vector=vector, carried=profile.carried)
     hits = _rerank(searcher, profile, found, anchors)
-    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES))
+    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES), anchors)
     reason = abstention_reason(searcher, profile, chosen) or continuity_reason(searcher, profile, anchors, chosen)
     if reason:
         closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]
@@ -112,25 +113,41 @@ def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], ancho
     return sorted(hits, key=lambda h: h.score + bonus[h.row] + nearness_bonus(searcher, anchors, h), reverse=True)
 
 
-def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit: int) -> list[Hit]:
-    """The best sentence, then others close in score that add a key term or the missing answer type."""
+def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit: int, anchors: Anchors) -> list[Hit]:
+    """A lead sentence, then others close in score that add a key term, the missing answer type, or meaning.
+
+    The lead is the best sentence holding the kind of answer asked for, when one scores close to the
+    best of all: a sentence without it cannot answer, however many of the question's words it shares.
+    A sentence closer in meaning to the question than every chosen one joins them, even sharing none
+    of its words: a question asked in other words is answered so. In a follow-up it must stand in the
+    conversation's documents, as a bare "Where did she move later?" means anyone's move.
+    """
     if not hits:
         return []
-    chosen = [hits[0]]
-    covered = _covered_terms(searcher, profile, hits[0])
-    words = _words(searcher, hits[0])
-    for hit in hits[1:]:
-        if len(chosen) >= limit or hit.score < SUPPORT_RATIO * hits[0].score:
+    best = hits[0].score
+    supported = list(takewhile(lambda hit: hit.score >= SUPPORT_RATIO * best, hits))
+    lead = next((hit for hit in supported if holds_type(searcher, profile, hit)), hits[0])
+    chosen = [lead]
+    covered = _covered_terms(searcher, profile, lead)
+    words = _words(searcher, lead)
+    for hit in supported:
+        if len(chosen) >= limit:
             break
-        if any(_near_duplicate(searcher, hit, other) for other in chosen):
+        if hit is lead or any(_near_duplicate(searcher, hit, other) for other in chosen):
             continue
         adds_terms = _covered_terms(searcher, profile, hit) - covered
         adds_type = not any(holds_type(searcher, profile, c) for c in chosen) and holds_type(searcher, profile, hit)
-        if (adds_terms or adds_type) and words + _words(searcher, hit) <= MAX_WORDS:
+        closer = hit.dense_sentence > max(c.dense_sentence for c in chosen) and _in_conversation(anchors, hit)
+        if (adds_terms or adds_type or closer) and words + _words(searcher, hit) <= MAX_WORDS:
             chosen.append(hit)
             covered |= adds_terms
             words += _words(searcher, hit)
     return chosen
+
+
+def _in_conversation(anchors: Anchors, hit: Hit) -> bool:
+    """Whether a hit stands in a document of the conversation so far (any does, for a question read alone)."""
+    return not anchors.documents or hit.sentence.doc_id in anchors.documents
 
 
 def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:

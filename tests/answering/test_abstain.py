@@ -5,8 +5,10 @@ The real-model twins of these are in test_compose.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from answering import NOT_COVERED, answer_question
@@ -94,3 +96,37 @@ def test_a_passage_that_only_restates_the_question_is_declined_unless_the_questi
     assert answer_question(searcher, "What do fishing boats do at the northern quay every morning?").answered
     chosen = answer_question(searcher, "Do fishing boats unload at the northern quay or the southern one?")
     assert chosen.answered and "northern quay" in chosen.answer
+
+
+class MeaningEmbedder(FakeEmbedder):
+    """The fake embedder, reading each question in `means` as partly saying what its sentence says.
+
+    The stand-in for a model that finds a question asked in other words: the question's vector leans
+    towards the sentence's, though they share no word.
+    """
+
+    def __init__(self, means: dict[str, str], lean: float) -> None:
+        self.means = means
+        self.lean = lean
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        vectors = super().embed(texts, progress)
+        for row, text in enumerate(texts):
+            if text in self.means:
+                blend = vectors[row] + self.lean * super().embed([self.means[text]])[0]
+                vectors[row] = blend / np.linalg.norm(blend)
+        return vectors
+
+
+def test_a_sentence_closer_in_meaning_than_the_lead_joins_the_answer_sharing_no_word(tmp_path: Path) -> None:
+    question = "What shields the boats in the harbour during winter storms?"
+    meant = "The breakwater shelters the moorings."
+    notes = {
+        "harbour.txt": f"Winter storms often close the harbour to the fishing boats.\n\n{meant}\n\n"
+        "The lighthouse keeper rings the fog bell."
+    }
+    searcher = fake_searcher(notes, tmp_path, MeaningEmbedder({question: meant}, lean=0.7))
+    answer = answer_question(searcher, question, top_k=3)
+    excerpts = [c.excerpt for c in answer.citations]
+    # The lead shares the question's words; the breakwater is what the question means.
+    assert excerpts == ["Winter storms often close the harbour to the fishing boats.", meant]

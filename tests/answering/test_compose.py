@@ -11,6 +11,7 @@ import index.search as search_module
 from answering.abstain import RESTATES
 from answering.compose import MAX_SENTENCES, NOT_COVERED, answer_question
 from index import Searcher, SentenceTransformerEmbedder, build_index, content_terms, open_index
+from tests.conftest import pdf_excerpt
 
 ON_TOPIC = [
     ("What is JNAAM?", "Joint New Air-to-Air Missile"),
@@ -158,6 +159,20 @@ def test_a_passage_that_adds_detail_to_a_shown_one_is_not_dropped_as_a_duplicate
     shown = [c.excerpt for c in [*answer.citations, *answer.related]]
     assert shown[0] == "Marta Kovac died on 3 May 1921."
     assert any("at the age of 74" in excerpt for excerpt in shown[1:])
+
+
+def test_the_answer_leads_with_a_sentence_holding_the_kind_of_answer_asked_for(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    # Two pages of the real Debian maintainers' guide: the list item "– dpkg-source --commit" holds
+    # every word of the question and scores best; the sentence giving the version scores nearly as well.
+    pdf_excerpt(tmp_path / "corpus" / "debmake-excerpt.pdf", [53, 85])
+    build_index(tmp_path / "corpus", tmp_path / "idx", embedder, "m")
+    searcher = open_index(tmp_path / "idx", embedder, "m")
+    answer = answer_question(searcher, "In which version of dpkg-source was the --commit feature added?")
+    assert answer.answered, answer.reason
+    assert "1.16.1" in answer.citations[0].excerpt
+    assert answer.citations[0].page == 1  # the excerpt's first page, the guide's 54th
 
 
 def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
