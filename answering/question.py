@@ -25,7 +25,12 @@ _MONTHS = "january february march april may june july august september october n
 _CALENDAR = frozenset([*_MONTHS, *"monday tuesday wednesday thursday friday saturday sunday".split()])
 _YEAR = r"1[0-9]{3}|20[0-9]{2}"  # a year as texts write one
 ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(rf"\b(?:{_YEAR})s?\b|\b(?:{'|'.join(_MONTHS)})\b|\b(?:century|decade)\b", re.IGNORECASE),
+    # A year, a month, a century, or a time back from now ("3.5 billion years ago").
+    "date": re.compile(
+        rf"\b(?:{_YEAR})s?\b|\b(?:{'|'.join(_MONTHS)})\b|\b(?:century|decade)\b"
+        rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a)\s+(?:(?:thousand|million|billion)\s+)?years?\s+ago\b",
+        re.IGNORECASE,
+    ),
     "year": re.compile(r"\b[1-9][0-9]{2,3}s?\b"),
     "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.IGNORECASE),
     "money": re.compile(

@@ -85,6 +85,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The forest holds an estimated 390 billion trees.",
             "The tallest trees grow to 55 metres.",
         ),
+        # A time back from now dates a thing as well as a year does.
+        (
+            "When did microbes first arise on Earth?",
+            "Microbes first arose in the warm shallow seas of Earth.",
+            "Microbes first arose on Earth about 3.5 billion years ago.",
+        ),
         # How long something lasted is answered by a time or by when it ended; a length is not.
         (
             "How long did the Huguenots keep their provisions?",
