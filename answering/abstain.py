@@ -32,8 +32,7 @@ class Support:
 
 def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> Support:
     """The evidence for and against answering from `chosen`."""
-    # A document's title speaks for each of its sentences: "Super Bowl 50" is rarely repeated in its article.
-    contexts = [f"{searcher.documents[h.sentence.doc_id].title}\n{searcher.context(h.sentence)}" for h in chosen]
+    contexts = [_titled_context(searcher, h) for h in chosen]
     context_terms = frozenset().union(*(searcher.context_terms(h) for h in chosen))
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),
@@ -70,6 +69,17 @@ def only_restates(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit
         return False
     asked = profile.asked_terms
     return all(searcher.sentence_terms(hit) <= asked for hit in chosen)
+
+
+def mentions_numbers(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:
+    """Whether a hit's context (or its document's title) mentions every number the question names."""
+    context = _titled_context(searcher, hit)
+    return all(number in context for number in profile.numbers)
+
+
+def _titled_context(searcher: Searcher, hit: Hit) -> str:
+    # A document's title speaks for each of its sentences: "Super Bowl 50" is rarely repeated in its article.
+    return f"{searcher.documents[hit.sentence.doc_id].title}\n{searcher.context(hit.sentence)}"
 
 
 def holds_type(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:

@@ -175,6 +175,21 @@ def test_the_answer_leads_with_a_sentence_holding_the_kind_of_answer_asked_for(
     assert answer.citations[0].page == 1  # the excerpt's first page, the guide's 54th
 
 
+def test_a_question_naming_a_year_is_answered_from_the_passage_that_mentions_it(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        "The old quay was rebuilt by the harbour board after the great storm.\n\n"
+        "Fishing boats unload at the northern quay every morning.\n\n"
+        "In 1902 the engineer Anton Kovac rebuilt the southern pier.",
+    )
+    answer = answer_question(searcher, "Who rebuilt the quay in 1902?")
+    assert answer.answered, answer.reason
+    assert answer.citations[0].excerpt == "In 1902 the engineer Anton Kovac rebuilt the southern pier."
+
+
 def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
     """A searcher over a real index of one document holding `text`."""
     corpus = tmp_path / "corpus"
