@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import takewhile
 
 import numpy as np
 
 from answering.abstain import abstention_reason, holds_type, mentions_numbers
-from answering.continuity import Anchors, continuity_reason, find_anchors, nearness_bonus
+from answering.continuity import Anchors, continuity_reason, find_anchors, in_conversation, nearness_bonus
 from answering.conversation import Reading
 from answering.question import QuestionProfile, analyze
 from index import Hit, Searcher
@@ -75,8 +76,9 @@ def answer_question(
         return Answer(question, False, NOT_COVERED, [], NO_CONTENT_WORD, reading=reading)
     anchors = find_anchors(searcher, reading)
     found = searcher.search(question, limit=max(20, top_k), vector=vector, carried=profile.carried)
-    hits = _rerank(searcher, profile, found, anchors)
-    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES), anchors)
+    typed = frozenset(hit.row for hit in found if holds_type(searcher, profile, hit))
+    hits = _rerank(searcher, profile, found, anchors, typed)
+    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES), anchors, typed)
     reason = abstention_reason(searcher, profile, chosen) or continuity_reason(searcher, profile, anchors, chosen)
     if reason:
         closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]
@@ -109,15 +111,27 @@ def _within_context(hit: Hit, other: Hit) -> bool:
     return a.doc_id == b.doc_id and b.context_start <= a.start and a.end <= b.context_end
 
 
-def _rerank(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], anchors: Anchors) -> list[Hit]:
-    """Favour sentences holding the kind of answer asked for and, for a follow-up, those near its conversation."""
+def _rerank(
+    searcher: Searcher, profile: QuestionProfile, hits: list[Hit], anchors: Anchors, typed: AbstractSet[int]
+) -> list[Hit]:
+    """Favour sentences holding the kind asked for (`typed` rows) and, for a follow-up, those near its conversation."""
     if profile.expects is None and not anchors.documents:
         return hits
-    bonus = {h.row: TYPE_BONUS if holds_type(searcher, profile, h) else 0.0 for h in hits}
-    return sorted(hits, key=lambda h: h.score + bonus[h.row] + nearness_bonus(searcher, anchors, h), reverse=True)
+
+    def score(hit: Hit) -> float:
+        return hit.score + (TYPE_BONUS if hit.row in typed else 0.0) + nearness_bonus(searcher, anchors, hit)
+
+    return sorted(hits, key=score, reverse=True)
 
 
-def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit: int, anchors: Anchors) -> list[Hit]:
+def _choose(
+    searcher: Searcher,
+    profile: QuestionProfile,
+    hits: list[Hit],
+    limit: int,
+    anchors: Anchors,
+    typed: AbstractSet[int],
+) -> list[Hit]:
     """A lead sentence, then others close in score that add a key term, the missing answer type, or meaning.
 
     The lead is the best sentence holding the kind of answer asked for, when one scores close to the
@@ -132,13 +146,10 @@ def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit
         return []
     best = hits[0].score
     supported = list(takewhile(lambda hit: hit.score >= SUPPORT_RATIO * best, hits))
-    lead = next((hit for hit in supported if holds_type(searcher, profile, hit)), hits[0])
+    lead = next((hit for hit in supported if hit.row in typed), hits[0])
     if not mentions_numbers(searcher, profile, lead):
         reach = takewhile(lambda hit: hit.score >= NUMBER_LEAD_RATIO * best, hits)
-        named = (
-            hit for hit in reach if mentions_numbers(searcher, profile, hit) and holds_type(searcher, profile, hit)
-        )
-        lead = next(named, lead)
+        lead = next((hit for hit in reach if hit.row in typed and mentions_numbers(searcher, profile, hit)), lead)
     chosen = [lead]
     covered = _covered_terms(searcher, profile, lead)
     words = _words(searcher, lead)
@@ -148,18 +159,13 @@ def _choose(searcher: Searcher, profile: QuestionProfile, hits: list[Hit], limit
         if hit is lead or any(_near_duplicate(searcher, hit, other) for other in chosen):
             continue
         adds_terms = _covered_terms(searcher, profile, hit) - covered
-        adds_type = not any(holds_type(searcher, profile, c) for c in chosen) and holds_type(searcher, profile, hit)
-        closer = hit.dense_sentence > max(c.dense_sentence for c in chosen) and _in_conversation(anchors, hit)
+        adds_type = hit.row in typed and not any(c.row in typed for c in chosen)
+        closer = hit.dense_sentence > max(c.dense_sentence for c in chosen) and in_conversation(anchors, hit)
         if (adds_terms or adds_type or closer) and words + _words(searcher, hit) <= MAX_WORDS:
             chosen.append(hit)
             covered |= adds_terms
             words += _words(searcher, hit)
     return chosen
-
-
-def _in_conversation(anchors: Anchors, hit: Hit) -> bool:
-    """Whether a hit stands in a document of the conversation so far (any does, for a question read alone)."""
-    return not anchors.documents or hit.sentence.doc_id in anchors.documents
 
 
 def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:

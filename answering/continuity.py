@@ -56,11 +56,16 @@ def nearness_bonus(searcher: Searcher, anchors: Anchors, hit: Hit) -> float:
     return DOCUMENT_BONUS if hit.sentence.doc_id in anchors.documents else 0.0
 
 
+def in_conversation(anchors: Anchors, hit: Hit) -> bool:
+    """Whether a hit stands in a document of the conversation so far (any does, for a question read alone)."""
+    return not anchors.documents or hit.sentence.doc_id in anchors.documents
+
+
 def continuity_reason(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, chosen: list[Hit]) -> str:
     """Why the chosen sentences do not answer the follow-up in its conversation, or '' when they do."""
     if not chosen:
         return ""
-    if anchors.documents and not any(h.sentence.doc_id in anchors.documents for h in chosen):
+    if not any(in_conversation(anchors, h) for h in chosen):
         return OFF_SUBJECT
     if all(searcher.text(h.sentence) in anchors.sentences for h in chosen):
         own = searcher.term_weights(profile.terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import index.search as search_module
 from answering.abstain import RESTATES
 from answering.compose import MAX_SENTENCES, NOT_COVERED, answer_question
 from index import Searcher, SentenceTransformerEmbedder, build_index, content_terms, open_index
-from tests.conftest import pdf_excerpt
+from tests.conftest import pdf_excerpt, shared_file
 
 ON_TOPIC = [
     ("What is JNAAM?", "Joint New Air-to-Air Missile"),
@@ -173,6 +174,23 @@ def test_the_answer_leads_with_a_sentence_holding_the_kind_of_answer_asked_for(
     assert answer.answered, answer.reason
     assert "1.16.1" in answer.citations[0].excerpt
     assert answer.citations[0].page == 1  # the excerpt's first page, the guide's 54th
+
+
+def test_a_sentence_closer_in_meaning_joins_the_answer_on_the_real_manual(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    # The whole Debian maintainers' guide: "Please realize the situation of the Debian archive." shares
+    # the question's words and leads; the sentence that answers shares none of them but means it.
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(shared_file("docs/debmake-doc.en.pdf"), tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "idx", embedder, "m")
+    searcher = open_index(tmp_path / "idx", embedder, "m")
+    question = "Which tool lets me host my own personal apt archive?"
+    answer = answer_question(searcher, question)
+    assert answer.answered, answer.reason
+    meant = "You can set up a private Debian package repository with the reprepro package."
+    assert meant in [c.excerpt for c in answer.citations[1:]]
+    assert not set(content_terms(question)) & set(content_terms(meant))
 
 
 def test_a_question_naming_a_year_is_answered_from_the_passage_that_mentions_it(
