@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -24,6 +25,20 @@ log = logging.getLogger("server")
 
 class IndexUnavailableError(Exception):
     """No index is loaded; the message says why."""
+
+
+def settle_heap() -> None:
+    """Take every object alive now out of the garbage collector's walks (`gc.freeze`), after collecting the rest.
+
+    A loaded index is a few hundred thousand long-lived objects (each sentence's terms, BM25's rows),
+    and a full collection walked them all: about 0.1 s, with every request waiting behind it, a few
+    times a minute under load. Frozen, they are never walked again, and what requests make is collected
+    as before. The objects frozen at the last load are unfrozen and collected first, so that the
+    version a reload replaces can still be freed.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
@@ -68,6 +83,7 @@ class IndexHolder:
                 return False
             self.searcher, self.loaded_path, self.problem = searcher, target, ""
             self.refused_path, self.refused_reason = None, ""
+            settle_heap()
             log.info("serving index %s", searcher.version)
             if searcher.ingestion_outdated:
                 log.warning("index %s was cleaned by an older ingestion: rebuild it to apply the current one", target)
