@@ -30,6 +30,9 @@ MAX_DEPTH = 2  # a chain of follow-ups passes words on this many times (they fad
 _PRONOUNS = frozenset("it its itself he him his himself she her hers herself they them their theirs themselves".split())
 _POINTERS = _PRONOUNS | frozenset("this these those such latter former then afterwards afterward".split())
 _SINGULAR_THING = frozenset("it its itself".split())
+# What may follow an object pronoun ("join it?", "shifted it to", "see it as"); a subject one is followed
+# by its verb ("before it became ABC").
+_AFTER_OBJECT = frozenset("to as in on for from with by at into up down out off over back about".split())
 _FUNCTION_WORDS = frozenset("like as with about of for in on at by from to".split())
 _POINTING = _POINTERS | frozenset(("that", "there", "one"))  # words that point carry nothing themselves
 _BE = frozenset("is are was were be been being".split())
@@ -73,16 +76,26 @@ def points_back(question: str) -> bool:
 def _named_before(written: list[str], i: int) -> bool:
     """Whether the i-th word is a pronoun for a name earlier in the question ("Did Malaysia keep its king?").
 
-    Number is checked roughly ("it" does not stand for a name ending in s), so in "How long did the
-    Huguenots keep its provisions?" the "its" still points back.
+    Number is checked roughly ("it" does not stand for a name ending in s, unless in a possessive 's),
+    so in "How long did the Huguenots keep its provisions?" the "its" still points back. An object
+    pronoun never stands for its clause's subject (that would be "itself"): in "Could Japan join it?"
+    the "it" points back.
     """
     pronoun = written[i].lower()
-    if pronoun not in _PRONOUNS:
+    if pronoun not in _PRONOUNS or _is_object(written, i):
         return False
     names = [w for w in written[1:i] if w[:1].isupper() and w.lower() not in STOPWORDS]
     if pronoun in _SINGULAR_THING:
-        names = [w for w in names if not w.endswith("s")]
+        names = [w for w in names if not w.endswith("s") or w.endswith(("'s", "’s"))]  # "Abercrombie's" is one
     return bool(names)
+
+
+def _is_object(written: list[str], i: int) -> bool:
+    """Whether the i-th word is an object pronoun: "him", "them", or "it" at the end or before a preposition."""
+    pronoun = written[i].lower()
+    if pronoun in ("him", "them"):
+        return True
+    return pronoun == "it" and (i == len(written) - 1 or written[i + 1].lower() in _AFTER_OBJECT)
 
 
 def _points(words: list[str], i: int) -> bool:

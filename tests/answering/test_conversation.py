@@ -36,6 +36,9 @@ BORN = Turn(
         "Which thesis says it can be solved by one?",
         "Why are the two countries teaming up?",
         "How long did the Huguenots keep its provisions?",  # "its" cannot stand for a plural name
+        "Could Japan join it?",  # an object pronoun never stands for its clause's subject
+        "When did Sophocles write it?",
+        "Where did Kublai send them?",
     ],
 )
 def test_questions_that_point_back(question: str) -> None:
@@ -50,6 +53,8 @@ def test_questions_that_point_back(question: str) -> None:
         "Which treaty that ended the war was signed in Paris?",  # a relative "that"
         "Was there a treaty between Britain and Japan?",  # an existential "there"
         "In what year did Malaysia receive its independence?",
+        "Who bought the NBC Blue Network before it became ABC?",  # "it", the subject of "became", is the network
+        "How large was Abercrombie's army when it was beaten at Carillon?",
     ],
 )
 def test_questions_that_stand_alone(question: str) -> None:
