@@ -1,4 +1,4 @@
-"""Command line of the index library: `python -m index build`."""
+"""Command line of the index library: `python -m index build`, and `base-forms`, which writes a resource."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from index.base_forms import BASE_FORMS_FILE, write_base_forms
 from index.build import BuildReport, build_lock, build_locked, one_line
 from index.embedding.embed import Embedder
 from index.errors import IndexError_
@@ -81,3 +82,17 @@ def build(
         f"{report.seconds:.1f}s "
         f"-> {report.path}"
     )
+
+
+@app.command("base-forms")
+def base_forms_command(
+    wordnet: Annotated[Path, typer.Argument(help="WordNet 3.0's database folder (Debian wordnet-base).")] = Path(
+        "/usr/share/wordnet"
+    ),
+) -> None:
+    """Rewrite index/base_forms.json, irregular forms and their base forms, from WordNet 3.0."""
+    try:
+        count = write_base_forms(wordnet)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read WordNet's verb.exc and noun.exc in {wordnet}: {exc}")
+    typer.echo(f"wrote {BASE_FORMS_FILE}: {count} irregular forms")

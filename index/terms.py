@@ -12,6 +12,8 @@ from functools import lru_cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
+from index.base_forms import base_forms
+
 _QUESTION_WORDS = frozenset(
     (
         "what which who whom whose when where why how does did do done according essay author name "
@@ -36,8 +38,8 @@ _STEMMER = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The stem of one lower-case word."""
-    return str(_STEMMER.stemWord(word))
+    """The stem of one lower-case word; an irregular form ("chose", "women") is stemmed as its base form."""
+    return str(_STEMMER.stemWord(base_forms().get(word, word)))
 
 
 def content_terms(text: str) -> list[str]:
