@@ -12,13 +12,11 @@ import json
 from functools import cache
 from pathlib import Path
 
+from index import WORDNET_NOTICE
+
 NOUNS_FILE = Path(__file__).with_name("nouns.json")
 # WordNet's lexicographer file numbers: noun.person, noun.group, noun.location.
 LEXICOGRAPHER_FILES = {18: "person", 14: "group", 15: "location"}
-WORDNET_NOTICE = (
-    "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. "
-    "Used under the WordNet 3.0 license: https://wordnet.princeton.edu/license-and-commercial-use"
-)
 
 
 @cache

@@ -3,6 +3,7 @@
 This module is the library's public interface; code outside `index/` imports from here only.
 """
 
+from index.base_forms import WORDNET_NOTICE
 from index.build import BuildReport, build_index
 from index.embedding.embed import Embedder, SentenceTransformerEmbedder
 from index.embedding.precision import Precision
@@ -31,6 +32,7 @@ __all__ = [
     "PROJECT_ROOT",
     "STOPWORDS",
     "TOKEN",
+    "WORDNET_NOTICE",
     "BuildCancelledError",
     "BuildFailedError",
     "BuildInProgressError",
