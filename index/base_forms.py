@@ -1,4 +1,4 @@
-"""Irregular inflections read as their base forms ("chose" -> "choose", "women" -> "woman"), from WordNet.
+"""Irregular inflections read as their base forms ("chose" -> "choose", "men" -> "man"), from WordNet.
 
 The stemmer strips regular endings only, so "Why did he choose that name?" shared no term with
 "Silverstein chose the name", nor "Who built it?" with "to build". The pairs live in `base_forms.json`,

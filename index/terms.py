@@ -38,7 +38,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The stem of one lower-case word; an irregular form ("chose", "women") is stemmed as its base form."""
+    """The stem of one lower-case word; an irregular form ("chose", "men") is stemmed as its base form."""
     return str(_STEMMER.stemWord(base_forms().get(word, word)))
 
 
