@@ -32,7 +32,7 @@ class Support:
 
 def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> Support:
     """The evidence for and against answering from `chosen`."""
-    contexts = [_titled_context(searcher, h) for h in chosen]
+    contexts = [_titled_context(searcher, h) for h in chosen] if profile.numbers else []
     context_terms = frozenset().union(*(searcher.context_terms(h) for h in chosen))
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),
@@ -73,6 +73,8 @@ def only_restates(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit
 
 def mentions_numbers(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> bool:
     """Whether a hit's context (or its document's title) mentions every number the question names."""
+    if not profile.numbers:
+        return True  # most questions name none: no context to build
     context = _titled_context(searcher, hit)
     return all(number in context for number in profile.numbers)
 
