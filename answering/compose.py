@@ -9,7 +9,14 @@ from itertools import takewhile
 import numpy as np
 
 from answering.abstain import abstention_reason, holds_type, mentions_numbers
-from answering.continuity import Anchors, continuity_reason, find_anchors, in_conversation, nearness_bonus
+from answering.continuity import (
+    Anchors,
+    continuity_reason,
+    find_anchors,
+    in_conversation,
+    nearness_bonus,
+    past_repeats,
+)
 from answering.conversation import Reading
 from answering.question import QuestionProfile, analyze
 from index import Hit, Searcher
@@ -78,7 +85,8 @@ def answer_question(
     found = searcher.search(question, limit=max(20, top_k), vector=vector, carried=profile.carried)
     typed = frozenset(hit.row for hit in found if holds_type(searcher, profile, hit))
     hits = _rerank(searcher, profile, found, anchors, typed)
-    chosen = _choose(searcher, profile, hits, min(top_k, MAX_SENTENCES), anchors, typed)
+    candidates = past_repeats(searcher, profile, anchors, hits)
+    chosen = _choose(searcher, profile, candidates, min(top_k, MAX_SENTENCES), anchors, typed)
     reason = abstention_reason(searcher, profile, chosen) or continuity_reason(searcher, profile, anchors, chosen)
     if reason:
         closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]

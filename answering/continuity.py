@@ -61,16 +61,40 @@ def in_conversation(anchors: Anchors, hit: Hit) -> bool:
     return not anchors.documents or hit.sentence.doc_id in anchors.documents
 
 
+def says_nothing_new(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, hit: Hit) -> bool:
+    """Whether a hit only repeats an earlier answer: a quoted sentence holding neither half of the
+    question's own words nor any word of it the followed questions did not ask about."""
+    if searcher.text(hit.sentence) not in anchors.sentences:
+        return False
+    terms = searcher.sentence_terms(hit)
+    holds_own = searcher.coverage(searcher.term_weights(profile.terms), terms) >= REPEAT_COVERAGE
+    return not holds_own and not (set(profile.terms) - anchors.asked) & terms
+
+
+def past_repeats(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, hits: list[Hit]) -> list[Hit]:
+    """The hits to answer from: past the earlier answers' sentences that say nothing new, when one ranks first.
+
+    Such a sentence would only be declined. "What treaty did he make with that king?" is not answered
+    by repeating that Rollo led the raiders; the next sentence, naming Rollo and the treaty, answers
+    it instead. That sentence must name what the earlier answers found (a carried word that their
+    questions did not ask about), as a pronoun points to it: a sentence naming only the earlier
+    questions' words may be about anyone. When it does not, the hits stay as they are.
+    """
+    if not hits or not says_nothing_new(searcher, profile, anchors, hits[0]):
+        return hits
+    fresh = [hit for hit in hits if not says_nothing_new(searcher, profile, anchors, hit)]
+    found = profile.carried.keys() - anchors.asked
+    if fresh and not found.isdisjoint(searcher.sentence_terms(fresh[0])):
+        return fresh
+    return hits
+
+
 def continuity_reason(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, chosen: list[Hit]) -> str:
     """Why the chosen sentences do not answer the follow-up in its conversation, or '' when they do."""
     if not chosen:
         return ""
     if not any(in_conversation(anchors, h) for h in chosen):
         return OFF_SUBJECT
-    if all(searcher.text(h.sentence) in anchors.sentences for h in chosen):
-        own = searcher.term_weights(profile.terms)
-        new = set(profile.terms) - anchors.asked
-        holds_own = max(searcher.coverage(own, searcher.sentence_terms(h)) for h in chosen) >= REPEAT_COVERAGE
-        if not holds_own and not any(new & searcher.sentence_terms(h) for h in chosen):
-            return NOTHING_NEW
+    if all(says_nothing_new(searcher, profile, anchors, h) for h in chosen):
+        return NOTHING_NEW
     return ""

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from answering import Turn, answer_question, read_in_context
-from answering.continuity import NOTHING_NEW, OFF_SUBJECT, REPEAT_COVERAGE, continuity_reason, find_anchors
+from answering.continuity import (
+    NOTHING_NEW,
+    OFF_SUBJECT,
+    REPEAT_COVERAGE,
+    continuity_reason,
+    find_anchors,
+    past_repeats,
+)
 from answering.question import analyze
 from index import Searcher
 from tests.conftest import fake_searcher
@@ -94,6 +101,22 @@ def test_repeating_the_earlier_sentence_answers_a_new_aspect_it_names_but_not_th
     assert new_aspect == "" and coverage < REPEAT_COVERAGE
     asked_before, coverage = reason_and_coverage("Who paid for it to be built?")
     assert asked_before == NOTHING_NEW and coverage < REPEAT_COVERAGE  # "built" was asked already
+
+
+def test_an_earlier_sentence_that_says_nothing_new_gives_way_to_one_naming_what_it_found(searcher: Searcher) -> None:
+    first = _asked(searcher, BUILT)
+    question = "What did she teach?"
+    reading = read_in_context(question, [first])
+    profile, anchors = analyze(question, dict(reading.carried)), find_anchors(searcher, reading)
+    by_text = {searcher.text(h.sentence): h for h in searcher.search(question, limit=20)}
+    earlier = by_text["The Harwick lighthouse was built by the engineer Elena Sorn in 1871."]
+    bergen = by_text["Sorn later moved to Bergen, where she taught engineering for twenty years."]
+    trondheim = by_text["Later he moved to Trondheim, where he taught astronomy."]
+    assert continuity_reason(searcher, profile, anchors, [earlier]) == NOTHING_NEW
+    # Sorn is what the earlier answer found; the Trondheim sentence names nothing of it, and may be anyone's.
+    assert past_repeats(searcher, profile, anchors, [earlier, bergen, trondheim]) == [bergen, trondheim]
+    assert past_repeats(searcher, profile, anchors, [earlier, trondheim, bergen]) == [earlier, trondheim, bergen]
+    assert past_repeats(searcher, profile, anchors, [bergen, earlier]) == [bergen, earlier]
 
 
 def test_anchors_are_found_by_the_exact_sentence_an_answer_quoted(searcher: Searcher) -> None:

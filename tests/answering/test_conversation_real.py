@@ -1,4 +1,4 @@
-"""Follow-ups on the real model and FAISS: the essay beside a Wikipedia article, as a two-document corpus."""
+"""Follow-ups on the real model and FAISS: the essay beside two Wikipedia articles, as a three-document corpus."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from index import Searcher, SentenceTransformerEmbedder, build_index, open_index
 from tests.conftest import CORPUS, MODEL_NAME, shared_file
 
 WAR = "squad-46"  # French and Indian War, a development article
+NORMANS = "squad-02"  # another development article
 GENERAL = "Which British general was defeated at the Battle of the Monongahela in 1755?"
 PLANNED = "Who did he plan his attack on the French with?"
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Searcher:
-    folder = tmp_path_factory.mktemp("two-documents")
+    folder = tmp_path_factory.mktemp("three-documents")
     documents, _ = read_squad(shared_file("eval/squad-dev-v1.1.json"))
-    write_squad_corpus({WAR: documents[WAR]}, folder / "corpus")
+    write_squad_corpus({name: documents[name] for name in (WAR, NORMANS)}, folder / "corpus")
     for path in CORPUS.iterdir():
         shutil.copy(path, folder / "corpus" / path.name)
     build_index(folder / "corpus", folder / "index", embedder, MODEL_NAME)
@@ -72,3 +73,14 @@ def test_a_follow_up_answered_by_the_earlier_sentence_repeats_it_when_it_asks_ab
     assert lifeline.answered and "amphibious capability" in lifeline.answer
     # Its only word the sentence holds was asked about before: nothing new is answered.
     assert not _ask(searcher, "Which minister announced when those cuts would happen?", history).answered
+
+
+def test_a_follow_up_is_answered_past_an_earlier_sentence_that_says_nothing_new(searcher: Searcher) -> None:
+    leader = "Who was the leader of the Norse raiders who swore fealty to King Charles III?"
+    first_answer = answer_question(searcher, leader)
+    assert first_answer.answered and "under their leader Rollo" in first_answer.answer
+    # That sentence ranks first again, and holds no word of the new question: the next one, about
+    # Rollo and Charles III too, answers instead of the repeat being declined.
+    treaty = _ask(searcher, "What treaty did he make with that king?", [Turn(leader, first_answer.answer)])
+    assert treaty.answered and "treaty of Saint-Clair-sur-Epte" in treaty.answer
+    assert "under their leader Rollo" not in treaty.answer
