@@ -15,7 +15,7 @@ from answering.continuity import (
     find_anchors,
     in_conversation,
     nearness_bonus,
-    past_repeats,
+    past_empty_leads,
 )
 from answering.conversation import Reading
 from answering.question import QuestionProfile, analyze
@@ -85,7 +85,7 @@ def answer_question(
     found = searcher.search(question, limit=max(20, top_k), vector=vector, carried=profile.carried)
     typed = frozenset(hit.row for hit in found if holds_type(searcher, profile, hit))
     hits = _rerank(searcher, profile, found, anchors, typed)
-    candidates = past_repeats(searcher, profile, anchors, hits)
+    candidates = past_empty_leads(searcher, profile, anchors, hits)
     chosen = _choose(searcher, profile, candidates, min(top_k, MAX_SENTENCES), anchors, typed)
     reason = abstention_reason(searcher, profile, chosen) or continuity_reason(searcher, profile, anchors, chosen)
     if reason:

@@ -5,13 +5,15 @@ often answered in the same paragraph or document as they are, so those rank high
 abstention rules follow from the same idea: a follow-up answered only from other documents has lost
 its subject ("Where was he buried?" answered about someone else), and a follow-up answered only by
 repeating an earlier sentence, which does not even hold the new question's words, has not been
-answered at all.
+answered at all. Such a repeat, or a sentence holding only the conversation's words, does not
+lead when a sentence after it adds something.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from answering.abstain import only_restates
 from answering.conversation import Reading
 from answering.question import QuestionProfile
 from index import Hit, Searcher
@@ -71,21 +73,30 @@ def says_nothing_new(searcher: Searcher, profile: QuestionProfile, anchors: Anch
     return not holds_own and not (set(profile.terms) - anchors.asked) & terms
 
 
-def past_repeats(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, hits: list[Hit]) -> list[Hit]:
-    """The hits to answer from: past the earlier answers' sentences that say nothing new, when one ranks first.
+def past_empty_leads(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, hits: list[Hit]) -> list[Hit]:
+    """The hits a follow-up is answered from: past a first one that would only be declined for adding nothing.
 
-    Such a sentence would only be declined. "What treaty did he make with that king?" is not answered
-    by repeating that Rollo led the raiders; the next sentence, naming Rollo and the treaty, answers
-    it instead. That sentence must name what the earlier answers found (a carried word that their
-    questions did not ask about), as a pronoun points to it: a sentence naming only the earlier
-    questions' words may be about anyone. When it does not, the hits stay as they are.
+    In a follow-up, the words carried from earlier turns rank the earlier subject's sentences high,
+    so the first may add nothing the conversation has not said, though the next one does:
+    - an earlier answer's sentence that says nothing new gives way to the next that names what the
+      earlier answers found (a carried word their questions did not ask about), as the pronoun points
+      to it. "What treaty did he make with that king?" is answered by the sentence on the treaty with
+      Rollo, not by repeating that Rollo led the raiders; a next sentence naming only the earlier
+      questions' words may be about anyone, and the repeat is declined as before;
+    - a sentence holding only the conversation's words gives way to the next that holds more: after
+      "How is formal imperialism defined?", "And the informal kind?" is answered by what informal
+      imperialism is, not declined for "There are formal or informal imperialisms."
+    A question read alone keeps its hits: there, a first sentence that adds nothing means the corpus
+    names the subject but not the answer.
     """
-    if not hits or not says_nothing_new(searcher, profile, anchors, hits[0]):
+    if not profile.carried or not hits:
         return hits
-    fresh = [hit for hit in hits if not says_nothing_new(searcher, profile, anchors, hit)]
-    found = profile.carried.keys() - anchors.asked
-    if fresh and not found.isdisjoint(searcher.sentence_terms(fresh[0])):
-        return fresh
+    if says_nothing_new(searcher, profile, anchors, hits[0]):
+        fresh = [hit for hit in hits if not says_nothing_new(searcher, profile, anchors, hit)]
+        found = profile.carried.keys() - anchors.asked
+        return fresh if fresh and not found.isdisjoint(searcher.sentence_terms(fresh[0])) else hits
+    if only_restates(searcher, profile, hits[:1]):
+        return [hit for hit in hits if not only_restates(searcher, profile, [hit])] or hits
     return hits
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from answering import Turn, answer_question, read_in_context
+from answering.abstain import only_restates
 from answering.continuity import (
     NOTHING_NEW,
     OFF_SUBJECT,
     REPEAT_COVERAGE,
     continuity_reason,
     find_anchors,
-    past_repeats,
+    past_empty_leads,
 )
+from answering.conversation import Reading
 from answering.question import analyze
 from index import Searcher
 from tests.conftest import fake_searcher
@@ -28,6 +32,11 @@ OBSERVATORY = (
     "Its founder, the astronomer Marcus Vell, was buried in Oslo after his death in 1911. "
     "Vell surveyed variable stars from the observatory for forty years. "
     "Later he moved to Trondheim, where he taught astronomy."
+)
+EMPIRES = (
+    "There are formal and informal empires.\n\n"
+    "A formal empire is defined as direct rule over a territory.\n\n"
+    "An informal empire rules less directly, through trade and influence."
 )
 BUILT = "Who built the Harwick lighthouse?"
 
@@ -114,9 +123,30 @@ def test_an_earlier_sentence_that_says_nothing_new_gives_way_to_one_naming_what_
     trondheim = by_text["Later he moved to Trondheim, where he taught astronomy."]
     assert continuity_reason(searcher, profile, anchors, [earlier]) == NOTHING_NEW
     # Sorn is what the earlier answer found; the Trondheim sentence names nothing of it, and may be anyone's.
-    assert past_repeats(searcher, profile, anchors, [earlier, bergen, trondheim]) == [bergen, trondheim]
-    assert past_repeats(searcher, profile, anchors, [earlier, trondheim, bergen]) == [earlier, trondheim, bergen]
-    assert past_repeats(searcher, profile, anchors, [bergen, earlier]) == [bergen, earlier]
+    assert past_empty_leads(searcher, profile, anchors, [earlier, bergen, trondheim]) == [bergen, trondheim]
+    assert past_empty_leads(searcher, profile, anchors, [earlier, trondheim, bergen]) == [earlier, trondheim, bergen]
+    assert past_empty_leads(searcher, profile, anchors, [bergen, earlier]) == [bergen, earlier]
+
+
+def test_a_sentence_holding_only_the_conversation_s_words_gives_way_in_a_follow_up(tmp_path: Path) -> None:
+    searcher = fake_searcher({"empires.txt": EMPIRES}, tmp_path)
+    defined = "How is a formal empire defined?"
+    first = Turn(defined, answer_question(searcher, defined).answer)
+    question = "And the informal kind?"
+    by_text = {searcher.text(h.sentence): h for h in searcher.search(question, limit=20)}
+    restating = by_text["There are formal and informal empires."]
+    informal = by_text["An informal empire rules less directly, through trade and influence."]
+    reading = read_in_context(question, [first])
+    followed, anchors = analyze(question, dict(reading.carried)), find_anchors(searcher, reading)
+    assert only_restates(searcher, followed, [restating])
+    assert past_empty_leads(searcher, followed, anchors, [restating, informal]) == [informal]
+    # Read alone, a first sentence adding nothing means the corpus does not say: it stays, to be declined.
+    alone = analyze("Which empires are formal and informal?")
+    assert only_restates(searcher, alone, [restating])
+    assert past_empty_leads(searcher, alone, find_anchors(searcher, Reading()), [restating, informal]) == [
+        restating,
+        informal,
+    ]
 
 
 def test_anchors_are_found_by_the_exact_sentence_an_answer_quoted(searcher: Searcher) -> None:

@@ -1,4 +1,4 @@
-"""Follow-ups on the real model and FAISS: the essay beside two Wikipedia articles, as a three-document corpus."""
+"""Follow-ups on the real model and FAISS: the essay beside three Wikipedia articles, as a four-document corpus."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from index import Searcher, SentenceTransformerEmbedder, build_index, open_index
 from tests.conftest import CORPUS, MODEL_NAME, shared_file
 
 WAR = "squad-46"  # French and Indian War, a development article
-NORMANS = "squad-02"  # another development article
+NORMANS, IMPERIALISM = "squad-02", "squad-44"  # more development articles
 GENERAL = "Which British general was defeated at the Battle of the Monongahela in 1755?"
 PLANNED = "Who did he plan his attack on the French with?"
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Searcher:
-    folder = tmp_path_factory.mktemp("three-documents")
+    folder = tmp_path_factory.mktemp("four-documents")
     documents, _ = read_squad(shared_file("eval/squad-dev-v1.1.json"))
-    write_squad_corpus({name: documents[name] for name in (WAR, NORMANS)}, folder / "corpus")
+    write_squad_corpus({name: documents[name] for name in (WAR, NORMANS, IMPERIALISM)}, folder / "corpus")
     for path in CORPUS.iterdir():
         shutil.copy(path, folder / "corpus" / path.name)
     build_index(folder / "corpus", folder / "index", embedder, MODEL_NAME)
@@ -84,3 +84,12 @@ def test_a_follow_up_is_answered_past_an_earlier_sentence_that_says_nothing_new(
     treaty = _ask(searcher, "What treaty did he make with that king?", [Turn(leader, first_answer.answer)])
     assert treaty.answered and "treaty of Saint-Clair-sur-Epte" in treaty.answer
     assert "under their leader Rollo" not in treaty.answer
+
+
+def test_a_follow_up_is_answered_past_a_sentence_holding_only_the_conversation_s_words(searcher: Searcher) -> None:
+    defined = "How is formal imperialism defined?"
+    first_answer = answer_question(searcher, defined)
+    assert first_answer.answered and "physical control" in first_answer.answer
+    # "There are "formal" or "informal" imperialisms." ranks first and holds nothing beyond the conversation.
+    informal = _ask(searcher, "And the informal kind?", [Turn(defined, first_answer.answer)])
+    assert informal.answered and "less direct" in informal.answer
