@@ -61,35 +61,35 @@ def test_a_switch_to_the_other_document_stands_alone(searcher: Searcher, first: 
     assert switched.answer == answer_question(searcher, "What is JNAAM?").answer
 
 
+def _answered(searcher: Searcher, question: str, history: list[Turn], quoting: str) -> Answer:
+    """The answer to `question` in its conversation, checked to quote `quoting`."""
+    answer = _ask(searcher, question, history)
+    assert answer.answered and quoting in answer.answer
+    return answer
+
+
 def test_a_follow_up_answered_by_the_earlier_sentence_repeats_it_when_it_asks_about_something_new(
     searcher: Searcher,
 ) -> None:
     # The earlier answer's sentence goes on: "... giving UK forces – slated for cuts – an urgently needed lifeline."
     cuts = "Which forces does the essay say are slated for cuts?"
-    first_answer = answer_question(searcher, cuts)
-    assert first_answer.answered and "amphibious capability" in first_answer.answer
-    history = [Turn(cuts, first_answer.answer)]
-    lifeline = _ask(searcher, "What could throw them a lifeline?", history)
-    assert lifeline.answered and "amphibious capability" in lifeline.answer
+    history = [Turn(cuts, _answered(searcher, cuts, [], "amphibious capability").answer)]
+    _answered(searcher, "What could throw them a lifeline?", history, "amphibious capability")
     # Its only word the sentence holds was asked about before: nothing new is answered.
     assert not _ask(searcher, "Which minister announced when those cuts would happen?", history).answered
 
 
 def test_a_follow_up_is_answered_past_an_earlier_sentence_that_says_nothing_new(searcher: Searcher) -> None:
     leader = "Who was the leader of the Norse raiders who swore fealty to King Charles III?"
-    first_answer = answer_question(searcher, leader)
-    assert first_answer.answered and "under their leader Rollo" in first_answer.answer
+    history = [Turn(leader, _answered(searcher, leader, [], "under their leader Rollo").answer)]
     # That sentence ranks first again, and holds no word of the new question: the next one, about
     # Rollo and Charles III too, answers instead of the repeat being declined.
-    treaty = _ask(searcher, "What treaty did he make with that king?", [Turn(leader, first_answer.answer)])
-    assert treaty.answered and "treaty of Saint-Clair-sur-Epte" in treaty.answer
+    treaty = _answered(searcher, "What treaty did he make with that king?", history, "treaty of Saint-Clair-sur-Epte")
     assert "under their leader Rollo" not in treaty.answer
 
 
 def test_a_follow_up_is_answered_past_a_sentence_holding_only_the_conversation_s_words(searcher: Searcher) -> None:
     defined = "How is formal imperialism defined?"
-    first_answer = answer_question(searcher, defined)
-    assert first_answer.answered and "physical control" in first_answer.answer
+    history = [Turn(defined, _answered(searcher, defined, [], "physical control").answer)]
     # "There are "formal" or "informal" imperialisms." ranks first and holds nothing beyond the conversation.
-    informal = _ask(searcher, "And the informal kind?", [Turn(defined, first_answer.answer)])
-    assert informal.answered and "less direct" in informal.answer
+    _answered(searcher, "And the informal kind?", history, "less direct")
