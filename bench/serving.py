@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import profiling, wrk
+from bench import profiling, threads, wrk
 from bench.load import LoadResult, concurrent, sequential
 from bench.model import floor_times, model_rates
 from bench.processes import ROOT, free_port, launch, our_server, peer_server
@@ -100,6 +100,7 @@ class Serving:
     peer_rss: float
     wrk_ours: WrkRounds  # the same load from wrk
     wrk_peer: WrkRounds
+    thread_cpu: list[threads.ThreadCpu]  # our server's CPU by thread under wrk, at 1 client and 16
 
 
 def levels(url: str, load: Load) -> Levels:
@@ -127,6 +128,9 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
     with launch(our_server(index_dir, port), port, env=NO_CACHE, log=work / "server.log") as served:
         ours = levels(served.url, load)
         wrk_ours = wrk_rounds(served.url, bodies, load, embedder)
+        thread_cpu = [
+            cpu_by_thread(served.url, served.process.pid, bodies, clients, load.seconds) for clients in (1, 16)
+        ]
         healthz = healthz_under_load(served.url, questions, load.seconds)
         rss = served.peak_rss_mb()
         recorder = profiling.record(served.process.pid, work) if profile else None
@@ -141,7 +145,18 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
         wrk_peer = wrk_rounds(peer_served.url, bodies, load, embedder)
         peer_rss = peer_served.peak_rss_mb()
     return Serving(
-        statistics.median(floor), cold_starts, cached, ours, healthz, rss, peer, peer_cold, peer_rss, wrk_ours, wrk_peer
+        statistics.median(floor),
+        cold_starts,
+        cached,
+        ours,
+        healthz,
+        rss,
+        peer,
+        peer_cold,
+        peer_rss,
+        wrk_ours,
+        wrk_peer,
+        thread_cpu,
     )
 
 
@@ -157,6 +172,15 @@ def wrk_rounds(url: str, bodies: Path, load: Load, embedder: SentenceTransformer
         levels = {clients: wrk.run(url + "/ask", bodies, clients, load.seconds) for clients in WRK_LEVELS}
         rounds.append(WrkRound(levels, rates))
     return WrkRounds(rounds)
+
+
+def cpu_by_thread(url: str, pid: int, bodies: Path, clients: int, seconds: float) -> threads.ThreadCpu:
+    """Our server's CPU by thread while wrk asks at `clients` for `seconds`."""
+
+    def run() -> int:
+        return round(wrk.run(url + "/ask", bodies, clients, seconds).throughput * seconds)
+
+    return threads.measure(pid, clients, run)
 
 
 def healthz_under_load(url: str, questions: list[str], seconds: float) -> list[float]:
