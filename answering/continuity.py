@@ -64,8 +64,10 @@ def in_conversation(anchors: Anchors, hit: Hit) -> bool:
 
 
 def says_nothing_new(searcher: Searcher, profile: QuestionProfile, anchors: Anchors, hit: Hit) -> bool:
-    """Whether a hit only repeats an earlier answer: a quoted sentence holding neither half of the
-    question's own words nor any word of it the followed questions did not ask about."""
+    """Whether a hit only repeats an earlier answer, holding neither half of the question's own words nor a new one.
+
+    A new word is one of the question's that the followed questions did not ask about.
+    """
     if searcher.text(hit.sentence) not in anchors.sentences:
         return False
     terms = searcher.sentence_terms(hit)
