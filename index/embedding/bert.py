@@ -9,14 +9,14 @@ layer norm, intermediate dense with exact GELU, dense, residual and layer norm. 
 encoder-only BERT is read; `is_plain_bert` says whether a config is one.
 
 The texts of a pack lie side by side in one sequence (index/embedding/packing.py); attention alone lays
-them out one per row, each seeing only its own tokens (`TextLayout`).
+them out one per row, each seeing only its own tokens (`TextLayout`). The modules are written so that
+TorchScript compiles them, as the packed encoder does (a NamedTuple layout, no closures).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch.nn import functional
@@ -43,8 +43,7 @@ _SHAPE_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class TextLayout:
+class TextLayout(NamedTuple):
     """Where each text of a pack lies: one row per text, as long as the longest, rounded up to ROW_MULTIPLE."""
 
     tokens: torch.Tensor  # [texts, width]: the pack position of each row's tokens (0 past the text's end)
@@ -82,7 +81,7 @@ class LayerNorm(torch.nn.Module):
         self.eps = eps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return functional.layer_norm(x, (x.shape[-1],), self.weight, self.bias, self.eps)
+        return functional.layer_norm(x, [x.shape[-1]], self.weight, self.bias, self.eps)
 
 
 def _linear(inputs: int, outputs: int) -> torch.nn.Linear:
@@ -105,15 +104,11 @@ class BertLayer(torch.nn.Module):
 
     def forward(self, hidden: torch.Tensor, layout: TextLayout) -> torch.Tensor:
         """[tokens, hidden] -> [tokens, hidden]."""
-
-        def rows(states: torch.Tensor) -> torch.Tensor:  # [tokens, hidden] -> [texts, heads, width, head size]
-            return states.view(-1, self.heads, self.head_size)[layout.tokens].transpose(1, 2)
-
         keys_of_own_text = layout.real[:, None, None, :]
         attended = functional.scaled_dot_product_attention(
-            rows(self.query(hidden)),
-            rows(self.key(hidden)),
-            rows(self.value(hidden)),
+            self._rows(self.query(hidden), layout.tokens),
+            self._rows(self.key(hidden), layout.tokens),
+            self._rows(self.value(hidden), layout.tokens),
             attn_mask=keys_of_own_text,
             scale=self.head_size**-0.5,
         )
@@ -121,6 +116,10 @@ class BertLayer(torch.nn.Module):
         attended = attended.transpose(1, 2).contiguous().flatten(0, 1)[layout.real_flat].reshape(hidden.shape)
         attention = self.attention_norm(self.attention_output(attended) + hidden)
         return self.output_norm(self.output(functional.gelu(self.intermediate(attention))) + attention)
+
+    def _rows(self, states: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """[tokens, hidden] -> [texts, heads, width, head size]."""
+        return states.view(-1, self.heads, self.head_size)[tokens].transpose(1, 2)
 
 
 class BertEncoder(torch.nn.Module):

@@ -32,14 +32,20 @@ class BFloat16Linear(torch.nn.Module):
         padded = torch.empty(padded_rows(count), rows.shape[1], dtype=torch.bfloat16)
         padded[:count].copy_(rows)  # cast and copy in one pass
         padded[count:].zero_()
-        product = torch.nn.functional.linear(padded, self.weight)[:count].float().reshape(*x.shape[:-1], -1)
-        return product if self.bias is None else product.add_(self.bias)
+        product = torch.nn.functional.linear(padded, self.weight)[:count].float().unflatten(0, x.shape[:-1])
+        bias = self.bias  # a local, which TorchScript can see is not None past the test
+        return product if bias is None else product.add_(bias)
 
 
 def padded_rows(count: int) -> int:
     """`count` rounded up to a multiple of 16, or past 256 of an eighth of its power of two: 40 sizes up to 2048."""
-    step = 16 if count <= 256 else 2 ** (count.bit_length() - 4)
-    return -(-count // step) * step
+    step = 16
+    if count > 256:
+        power = 1  # the power of two just above count (TorchScript has no int.bit_length)
+        while power <= count:
+            power *= 2
+        step = power // 16
+    return (count + step - 1) // step * step
 
 
 def bfloat16_linears(model: torch.nn.Module) -> None:

@@ -20,11 +20,12 @@ whoever else is asking at the time.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 
 import torch
 
-from index.embedding.bert import TextLayout
+from index.embedding.bert import BertEncoder, TextLayout
 from index.embedding.model_folder import MeanPooledBert
 
 # Tokens per forward pass: builds ran fastest here (README, Performance).
@@ -35,7 +36,7 @@ class PackedEncoder:
     """Mean-pooled sentence vectors from a BERT model, computed over packed, unpadded token sequences."""
 
     def __init__(self, model: MeanPooledBert, max_tokens: int = PACK_TOKENS) -> None:
-        self.transformer = model.transformer
+        self.transformer = scripted(model.transformer)
         self.tokenizer = model.tokenizer
         self.lower_case = model.lower_case
         self.max_tokens = max_tokens
@@ -59,6 +60,22 @@ class PackedEncoder:
             hidden = self.transformer(input_ids, positions, layout)
         sums = torch.zeros(len(pack), hidden.shape[1]).index_add_(0, owner, hidden.float())
         return sums / lengths[:, None]
+
+
+def scripted(encoder: BertEncoder) -> torch.jit.ScriptModule:
+    """The encoder compiled by TorchScript: the same operations, to the bit, run by torch's own interpreter.
+
+    Run from Python, each of a forward pass's few hundred operations takes the GIL back between
+    kernels, so the service's other threads (the event loop, composition) held up the pass, while
+    torch's OpenMP worker spun waiting. The compiled pass does not wait for the GIL between
+    operations: beside a busy Python thread it slows only by the CPU they share (README, Performance).
+    TorchScript is deprecated in favour of torch.compile, which needs a C++ compiler at run time, and
+    torch.export, whose programs run in Python again; torch is pinned, so it is used, and its warning
+    silenced.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*torch\.jit\.script.* is deprecated", category=DeprecationWarning)
+        return torch.jit.script(encoder)
 
 
 def packs(sequences: Sequence[list[int]], max_tokens: int) -> Iterator[list[list[int]]]:

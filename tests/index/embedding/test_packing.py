@@ -58,6 +58,19 @@ def test_the_embedder_packs_the_default_model(embedder: SentenceTransformerEmbed
     assert np.min(np.sum(vectors * _unit(embedder.sentence_transformer().encode(TEXTS)), axis=1)) > 0.99999
 
 
+def test_the_packed_encoder_runs_compiled_and_equals_the_python_encoder_to_the_bit(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    packed = embedder.packed
+    assert packed is not None and isinstance(packed.transformer, torch.jit.ScriptModule)
+    model = load_mean_pooled_bert(embedder.model_path)
+    embedder._in_precision(model.transformer)  # the same linear layers the service computes with
+    in_python = PackedEncoder(model)
+    in_python.transformer = model.transformer  # the module as written, run op by op from Python
+    texts = TEXTS * 3  # a pack of several texts, one of them long
+    assert torch.equal(embedder.run(packed.encode, texts), embedder.run(in_python.encode, texts))
+
+
 @pytest.fixture(scope="module")
 def cls_pooled_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model's folder, but pooling the [CLS] token instead of the mean: not packable."""
