@@ -11,7 +11,7 @@ AXE := node_modules/axe-core/axe.min.js
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-dev index run test lint browser bench clean
+.PHONY: install install-dev index run test lint browser wordnet bench clean
 
 install: $(VENV)/.installed
 
@@ -48,13 +48,18 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The committed WordNet resources (answering/nouns.json, index/base_forms.json) are checked against what
+# their documented commands write from Debian's WordNet 3.0.
+wordnet:
+	@test -f /usr/share/wordnet/verb.exc || (apt-get update && apt-get install -y --no-install-recommends wordnet-base)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-test: install-dev browser lint
+test: install-dev browser wordnet lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench

@@ -85,7 +85,7 @@ def measure(pid: int, clients: int, run: Callable[[], int]) -> ThreadCpu:
 
 def thread_lines(runs: list[ThreadCpu], model_ms: float, torch_threads: int) -> list[str]:
     """The results section: cores and CPU ms per answer of each thread, at each level, beside the model's own."""
-    busiest = {name: max(r.cores(name) for r in runs) for run in runs for name in run.cpu}
+    busiest = {name: max(r.cores(name) for r in runs) for name in {name for run in runs for name in run.cpu}}
     names = sorted((name for name, cores in busiest.items() if cores >= 0.005), key=lambda name: -busiest[name])
     header = " | ".join(f"{r.clients} client{'s' if r.clients > 1 else ''}: cores, CPU ms per answer" for r in runs)
     lines = [

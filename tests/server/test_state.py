@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from index import SentenceTransformerEmbedder, build_index
 from server.state import IndexHolder
 from tests.conftest import MODEL_NAME
 
 
+@pytest.fixture
+def unfrozen_after() -> Iterator[None]:
+    """Unfreeze the heap once the test is done, so the rest of the run collects as usual."""
+    yield
+    gc.unfreeze()
+
+
+@pytest.mark.usefixtures("unfrozen_after")
 def test_the_live_index_is_frozen_out_of_collections_and_a_replaced_one_is_freed(
     corpus_copy: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
