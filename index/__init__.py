@@ -5,7 +5,7 @@ This module is the library's public interface; code outside `index/` imports fro
 
 from index.base_forms import WORDNET_NOTICE
 from index.build import BuildReport, build_index
-from index.embedding.embed import Embedder, SentenceTransformerEmbedder
+from index.embedding.embed import Embedder, LanedEmbedder, SentenceTransformerEmbedder
 from index.embedding.precision import Precision
 from index.errors import (
     BuildCancelledError,
@@ -46,6 +46,7 @@ __all__ = [
     "IndexNotFoundError",
     "IndexSettings",
     "IndexType",
+    "LanedEmbedder",
     "ModelMismatchError",
     "ModelNotFoundError",
     "Precision",

@@ -64,6 +64,9 @@ def check_model(stored: StoredIndex, embedder: Embedder, model_name: str) -> Non
         )
 
 
-def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
-    """The configured embedding model, loaded, in the precision the settings resolve to for their index."""
-    return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision())
+def load_embedder(settings: IndexSettings, lanes: int = 1) -> SentenceTransformerEmbedder:
+    """The configured embedding model, loaded, in the precision the settings resolve to for their index.
+
+    `lanes` is how many batches of questions it may embed side by side (`SentenceTransformerEmbedder`).
+    """
+    return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.precision(), lanes)

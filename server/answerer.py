@@ -8,10 +8,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from cachetools import LRUCache
 
 from answering import Answer, Turn, answer_question, read_in_context
-from index import Embedder, Searcher
+from index import Embedder, LanedEmbedder, Searcher
 from server.batching import MicroBatcher
 from server.timing import RequestTiming
 
@@ -48,7 +49,10 @@ class Answerer:
     ) -> None:
         self.embedder = embedder
         self.timeout_s = timeout_s
-        self.batcher: MicroBatcher[Job, Answer] = MicroBatcher(self._answer_batch, max_batch, max_wait_ms, "answerer")
+        lanes = embedder.lanes if isinstance(embedder, LanedEmbedder) else 1
+        self.batcher: MicroBatcher[Job, Answer] = MicroBatcher(
+            self._answer_batch, max_batch, max_wait_ms, "answerer", lanes
+        )
         self._cache: LRUCache[CacheKey, Answer] | None = LRUCache(cache_size) if cache_size else None
         self._version = ""
         self._lock = threading.Lock()
@@ -89,7 +93,7 @@ class Answerer:
         # A follow-up is embedded as asked: the words it carries from earlier turns weigh in the word
         # search, where they count for less than its own (embedding it after the earlier question was worse).
         batch_started = time.perf_counter()
-        vectors = self.embedder.embed([job.question for job in jobs])
+        vectors = self._embed([job.question for job in jobs])
         embedded = time.perf_counter()
         for job, vector in zip(jobs, vectors, strict=True):
             started = time.perf_counter()
@@ -106,6 +110,12 @@ class Answerer:
                 job.timing.answered = time.perf_counter()
                 job.timing.seconds["answering"] = job.timing.answered - started
             yield result  # its caller has it now, while the batch's next questions are composed
+
+    def _embed(self, questions: list[str]) -> np.ndarray:
+        """The questions' vectors, from the model lane of the batch when there are several."""
+        if isinstance(self.embedder, LanedEmbedder) and self.embedder.lanes > 1:
+            return self.embedder.embed_on(self.batcher.lane(), questions, shared=not self.batcher.alone())
+        return self.embedder.embed(questions)
 
     def _lookup(self, key: CacheKey) -> Answer | None:
         if self._cache is None:

@@ -61,7 +61,7 @@ def _lifespan(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[LifespanState]:
         torch.set_num_threads(settings.torch_threads)
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings, settings.model_lanes)
         holder = IndexHolder(settings.index_dir, settings.model_name, embedder)
         answerer = Answerer(
             embedder,

@@ -44,8 +44,10 @@ class Settings(IndexSettings):
     # Questions from concurrent requests share one forward pass; see server/batching.py.
     embed_max_batch: int = Field(default=32, ge=1, le=256)
     embed_max_wait_ms: float = Field(default=2.0, ge=0, le=100)
-    # One encode runs at a time (the batcher serialises them), so it may use every core.
+    # A lone batch of questions uses every one of torch's threads; concurrent batches run side by side
+    # on `model_lanes` lanes, sharing the threads out (index/embedding/embed.py, README Performance).
     torch_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    model_lanes: int = Field(default=2, ge=1, le=8)
     cors_origins: list[str] = Field(default_factory=list)
     log_questions: bool = False
     # A Server-Timing header on each response: where its time went (validation, queue, embedding, ...).

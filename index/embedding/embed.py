@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -33,6 +33,15 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
 
+@runtime_checkable
+class LanedEmbedder(Embedder, Protocol):
+    """An embedder that can run several forward passes side by side, one per lane."""
+
+    lanes: int
+
+    def embed_on(self, lane: int, texts: Sequence[str], shared: bool) -> np.ndarray: ...
+
+
 class SentenceTransformerEmbedder:
     """Embedder over a sentence-transformers model folder on disk.
 
@@ -45,9 +54,16 @@ class SentenceTransformerEmbedder:
     took markedly longer after a single probe encode on a second thread; README, Performance). One thread also
     keeps the fast tokenizer, which is not safe to call from two threads at once, to itself; builds and
     questions take turns on it.
+
+    With `lanes` above one, more threads run the model beside it, for concurrent questions
+    (`embed_on`): the cores are shared out between the lanes, so that one lane's forward pass runs
+    while another's questions are composed, instead of the cores idling then. Lane 0 is the thread
+    above; a lane of its own thread count never joins its OpenMP pool, and its tokenizer is its own.
     """
 
-    def __init__(self, model_path: Path, batch_size: int = 64, precision: Precision = "float32") -> None:
+    def __init__(
+        self, model_path: Path, batch_size: int = 64, precision: Precision = "float32", lanes: int = 1
+    ) -> None:
         if not (Path(model_path) / "modules.json").is_file():
             raise ModelNotFoundError(f"embedding model not found at {model_path} (no modules.json)")
         self.model_path = Path(model_path)
@@ -55,15 +71,40 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._sentence_transformer: SentenceTransformer | None = None
         self._torch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="torch")
-        self.run(self._load)
+        self.all_threads = self.run(self._load)
+        self.lanes = lanes if self.packed is not None else 1
+        self.shared_threads = max(1, self.all_threads // self.lanes)
+        self._other_lanes = [
+            ThreadPoolExecutor(1, f"torch-lane{lane}", self._set_threads, (self.shared_threads,))
+            for lane in range(1, self.lanes)
+        ]
 
     def run(self, work: Callable[..., Result], *args: Any) -> Result:
         """Run `work(*args)` on the embedder's torch thread and return its result; use it for any model call."""
         return self._torch_thread.submit(work, *args).result()
 
+    def embed_on(self, lane: int, texts: Sequence[str], shared: bool) -> np.ndarray:
+        """Embed one batch of `texts` on `lane`: lane 0 on all its threads unless `shared` (other lanes at work)."""
+        if lane == 0:
+            threads = self.shared_threads if shared else self.all_threads
+            return _unit(self.run(self._encode_on, list(texts), threads).numpy())
+        return _unit(self._other_lanes[lane - 1].submit(self._encode, list(texts)).result().numpy())
+
     def close(self) -> None:
-        """Let the torch thread end once its queued work is done; its OpenMP pool goes with it."""
-        self._torch_thread.shutdown(wait=True)
+        """Let the torch threads end once their queued work is done; their OpenMP pools go with them."""
+        for lane in [self._torch_thread, *self._other_lanes]:
+            lane.shutdown(wait=True)
+
+    @staticmethod
+    def _set_threads(threads: int) -> None:
+        import torch
+
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+    def _encode_on(self, texts: list[str], threads: int) -> torch.Tensor:
+        self._set_threads(threads)
+        return self._encode(texts)
 
     def sentence_transformer(self) -> SentenceTransformer:
         """The model as sentence-transformers loads and runs it, in this precision; call it off the torch thread.
@@ -75,7 +116,10 @@ class SentenceTransformerEmbedder:
             self._sentence_transformer = self.run(self._load_sentence_transformer)
         return self._sentence_transformer
 
-    def _load(self) -> None:
+    def _load(self) -> int:
+        """Load the model on the torch thread; the number of threads torch gives it."""
+        import torch
+
         from index.embedding.model_folder import is_mean_pooled_bert, load_mean_pooled_bert
         from index.embedding.packing import PackedEncoder
 
@@ -91,6 +135,7 @@ class SentenceTransformerEmbedder:
         else:
             self._sentence_transformer = self._load_sentence_transformer()
             self.dimension = int(self._sentence_transformer.get_embedding_dimension() or 0)
+        return torch.get_num_threads()
 
     def _load_sentence_transformer(self) -> SentenceTransformer:
         import torch
@@ -121,10 +166,10 @@ class SentenceTransformerEmbedder:
         by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for first in range(0, len(texts), self.batch_size):
             rows = by_length[first : first + self.batch_size]
-            vectors[rows] = self.run(self._encode, [texts[i] for i in rows]).numpy()
+            vectors[rows] = self.run(self._encode_on, [texts[i] for i in rows], self.all_threads).numpy()
             if progress:
                 progress(len(rows))
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return _unit(vectors)
 
     def _encode(self, texts: list[str]) -> torch.Tensor:
         if self.packed is not None:
@@ -136,3 +181,7 @@ class SentenceTransformerEmbedder:
             convert_to_tensor=True,
             show_progress_bar=False,  # its default draws one whenever logging is at INFO
         ).float()
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -20,10 +20,13 @@ whoever else is asking at the time.
 
 from __future__ import annotations
 
+import copy
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 
 import torch
+from tokenizers import Tokenizer
 
 from index.embedding.bert import BertEncoder, TextLayout
 from index.embedding.model_folder import MeanPooledBert
@@ -38,6 +41,7 @@ class PackedEncoder:
     def __init__(self, model: MeanPooledBert, max_tokens: int = PACK_TOKENS) -> None:
         self.transformer = scripted(model.transformer)
         self.tokenizer = model.tokenizer
+        self._local = threading.local()  # a fast tokenizer must not be called from two threads at once
         self.lower_case = model.lower_case
         self.max_tokens = max_tokens
 
@@ -47,8 +51,15 @@ class PackedEncoder:
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
         """One float32 mean-pooled vector per text, in order, not normalised."""
-        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(self._prepare(texts))]
+        ids = [encoding.ids for encoding in self._tokenizer().encode_batch(self._prepare(texts))]
         return torch.cat([self._forward(pack) for pack in packs(ids, self.max_tokens)])
+
+    def _tokenizer(self) -> Tokenizer:
+        """The calling thread's copy of the tokenizer."""
+        if not hasattr(self._local, "tokenizer"):
+            self._local.tokenizer = copy.deepcopy(self.tokenizer)
+        tokenizer: Tokenizer = self._local.tokenizer
+        return tokenizer
 
     def _forward(self, pack: list[list[int]]) -> torch.Tensor:
         lengths = torch.tensor([len(ids) for ids in pack])

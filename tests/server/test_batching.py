@@ -161,3 +161,44 @@ def test_a_cancelled_item_is_never_processed() -> None:
     assert first.result(timeout=10) == 2
     batcher.close()
     assert all(2 not in batch for batch in process.batches)
+
+
+def test_batches_run_side_by_side_on_lanes_and_a_lone_item_has_them_all() -> None:
+    seen: list[tuple[list[int], int, bool]] = []
+    lone_started, lone_may_finish, pair_started = threading.Event(), threading.Event(), threading.Event()
+    side_by_side = threading.Barrier(2, timeout=10)  # broken unless two batches run at the same time
+
+    def process(items: list[int]) -> list[int]:
+        seen.append((items, batcher.lane(), batcher.alone()))
+        if items == [-1]:
+            lone_started.set()
+            assert lone_may_finish.wait(timeout=10)
+        else:
+            pair_started.set()
+            side_by_side.wait()
+        return [2 * i for i in items]
+
+    batcher = MicroBatcher(process, max_wait_ms=0, lanes=2)
+    lone = batcher.submit(-1)
+    assert lone_started.wait(timeout=10)
+    pair = [batcher.submit(1), batcher.submit(2)]  # queued while the lone item holds every lane
+    lone_may_finish.set()
+    assert lone.result(timeout=10) == -2
+    assert pair_started.wait(timeout=10)
+    other_pair = [batcher.submit(3), batcher.submit(4)]
+    assert [f.result(timeout=10) for f in [*pair, *other_pair]] == [2, 4, 6, 8]
+    batcher.close()
+    assert seen == [([-1], 0, True), ([1, 2], 0, False), ([3, 4], 1, False)]
+
+
+def test_with_one_lane_every_batch_has_it_alone() -> None:
+    seen: list[tuple[int, bool]] = []
+
+    def process(items: list[int]) -> list[int]:
+        seen.append((batcher.lane(), batcher.alone()))
+        return items
+
+    batcher = MicroBatcher(process, max_wait_ms=0)
+    assert [batcher.submit(i).result(timeout=10) for i in range(3)] == [0, 1, 2]
+    batcher.close()
+    assert seen == [(0, True)] * 3
