@@ -58,7 +58,8 @@ class SentenceTransformerEmbedder:
     With `lanes` above one, more threads run the model beside it, for concurrent questions
     (`embed_on`): the cores are shared out between the lanes, so that one lane's forward pass runs
     while another's questions are composed, instead of the cores idling then. Lane 0 is the thread
-    above; a lane of its own thread count never joins its OpenMP pool, and its tokenizer is its own.
+    above; the others run with their share of the threads from the start, and every thread
+    tokenizes with a copy of the tokenizer of its own.
     """
 
     def __init__(
