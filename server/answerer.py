@@ -49,9 +49,10 @@ class Answerer:
     ) -> None:
         self.embedder = embedder
         self.timeout_s = timeout_s
-        lanes = embedder.lanes if isinstance(embedder, LanedEmbedder) else 1
+        # Checked once here: a runtime protocol check costs attribute lookups, on every batch otherwise.
+        self._laned = embedder if isinstance(embedder, LanedEmbedder) and embedder.lanes > 1 else None
         self.batcher: MicroBatcher[Job, Answer] = MicroBatcher(
-            self._answer_batch, max_batch, max_wait_ms, "answerer", lanes
+            self._answer_batch, max_batch, max_wait_ms, "answerer", self._laned.lanes if self._laned else 1
         )
         self._cache: LRUCache[CacheKey, Answer] | None = LRUCache(cache_size) if cache_size else None
         self._version = ""
@@ -113,8 +114,8 @@ class Answerer:
 
     def _embed(self, questions: list[str]) -> np.ndarray:
         """The questions' vectors, from the model lane of the batch when there are several."""
-        if isinstance(self.embedder, LanedEmbedder) and self.embedder.lanes > 1:
-            return self.embedder.embed_on(self.batcher.lane(), questions, shared=not self.batcher.alone())
+        if self._laned is not None:
+            return self._laned.embed_on(self.batcher.lane(), questions, shared=not self.batcher.alone())
         return self.embedder.embed(questions)
 
     def _lookup(self, key: CacheKey) -> Answer | None:

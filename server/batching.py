@@ -45,6 +45,7 @@ class MicroBatcher(Generic[Item, Result]):
         self.max_batch = max_batch
         self.max_wait = max_wait_ms / 1000
         self.batch_sizes: deque[int] = deque(maxlen=1000)  # recent batch sizes, for tests and metrics
+        self.lane_batches = [0] * max(lanes, 1)  # batches each lane has run, for metrics
         self._queue: queue.SimpleQueue[tuple[Item, Future[Result]] | None] = queue.SimpleQueue()
         self._free_lanes = set(range(lanes))
         self._lane_freed = threading.Condition()
@@ -123,7 +124,8 @@ class MicroBatcher(Generic[Item, Result]):
             self._lane_freed.notify()
 
     def _process_on(self, lanes: list[int], batch: list[tuple[Item, Future[Result]]]) -> None:
-        self._here.alone = len(lanes) == max(1, len(self._lane_threads))
+        self._here.alone = len(lanes) == len(self.lane_batches)
+        self.lane_batches[lanes[0]] += 1
         try:
             self._process(batch)
         finally:

@@ -63,6 +63,12 @@ class Metrics:
             "Mean size of the last 1000 micro-batches of questions embedded together.",
             registry=self.registry,
         )
+        self.lane_batches = Gauge(
+            "qa_answer_lane_batches",
+            "Micro-batches of questions each model lane has run since the start (QA_MODEL_LANES).",
+            ["lane"],
+            registry=self.registry,
+        )
         self.index_info = Gauge(
             "qa_index_info", "The live index version (value 1).", ["version"], registry=self.registry
         )

@@ -58,8 +58,8 @@ class SentenceTransformerEmbedder:
     With `lanes` above one, more threads run the model beside it, for concurrent questions
     (`embed_on`): the cores are shared out between the lanes, so that one lane's forward pass runs
     while another's questions are composed, instead of the cores idling then. Lane 0 is the thread
-    above; the others run with their share of the threads from the start, and every thread
-    tokenizes with a copy of the tokenizer of its own.
+    above; the others always run on their share of the threads, and every thread tokenizes with a
+    copy of the tokenizer of its own.
     """
 
     def __init__(
@@ -75,9 +75,8 @@ class SentenceTransformerEmbedder:
         self.all_threads = self.run(self._load)
         self.lanes = lanes if self.packed is not None else 1
         self.shared_threads = max(1, self.all_threads // self.lanes)
-        self._other_lanes = [
-            ThreadPoolExecutor(1, f"torch-lane{lane}", self._set_threads, (self.shared_threads,))
-            for lane in range(1, self.lanes)
+        self._lanes = [self._torch_thread] + [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"torch-lane{lane}") for lane in range(1, self.lanes)
         ]
 
     def run(self, work: Callable[..., Result], *args: Any) -> Result:
@@ -86,25 +85,21 @@ class SentenceTransformerEmbedder:
 
     def embed_on(self, lane: int, texts: Sequence[str], shared: bool) -> np.ndarray:
         """Embed one batch of `texts` on `lane`: lane 0 on all its threads unless `shared` (other lanes at work)."""
-        if lane == 0:
-            threads = self.shared_threads if shared else self.all_threads
-            return _unit(self.run(self._encode_on, list(texts), threads).numpy())
-        return _unit(self._other_lanes[lane - 1].submit(self._encode, list(texts)).result().numpy())
+        threads = self.all_threads if lane == 0 and not shared else self.shared_threads
+        return _unit(self._lanes[lane].submit(self._encode_on, list(texts), threads).result().numpy())
 
     def close(self) -> None:
         """Let the torch threads end once their queued work is done; their OpenMP pools go with them."""
-        for lane in [self._torch_thread, *self._other_lanes]:
+        for lane in self._lanes:
             lane.shutdown(wait=True)
 
-    @staticmethod
-    def _set_threads(threads: int) -> None:
+    def _encode_on(self, texts: list[str], threads: int) -> torch.Tensor:
+        """`_encode` on `threads` of torch's threads."""
         import torch
 
+        # Set before the thread's first parallel work: a lane of one thread never starts an OpenMP pool.
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
-
-    def _encode_on(self, texts: list[str], threads: int) -> torch.Tensor:
-        self._set_threads(threads)
         return self._encode(texts)
 
     def sentence_transformer(self) -> SentenceTransformer:

@@ -29,8 +29,10 @@ async def readyz(holder: HolderDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics_endpoint(holder: HolderDep, metrics: MetricsDep, answerer: AnswererDep) -> PlainTextResponse:
-    """Prometheus metrics: requests, latency, answers and abstentions, index version, builds."""
+    """Prometheus metrics: requests, latency, answers and abstentions, batches, index version, builds."""
     metrics.set_index_version(holder.searcher.version if holder.searcher else None)
     sizes = list(answerer.batcher.batch_sizes)
     metrics.batch_size.set(sum(sizes) / len(sizes) if sizes else 0)
+    for lane, batches in enumerate(answerer.batcher.lane_batches):
+        metrics.lane_batches.labels(lane=str(lane)).set(batches)
     return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

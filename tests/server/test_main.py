@@ -35,7 +35,9 @@ def test_the_served_process_answers_and_logs_nothing_but_json_lines(essay_index:
     assert sum(r["message"] == "request" for r in records) > len(questions)  # launch asks once too
 
 
-def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_or_together(tmp_path: Path) -> None:
+def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_or_together_on_both_lanes(
+    tmp_path: Path,
+) -> None:
     # `make run`'s path: a new index in the precision this CPU runs best, served in the index's own.
     env = {**os.environ, "QA_MODEL_PRECISION": "auto"}
     index_dir = tmp_path / "index"
@@ -57,12 +59,17 @@ def test_the_default_build_and_server_agree_on_precision_and_answer_alike_alone_
     with launch(our_server(index_dir, port), port, env={"QA_ANSWER_CACHE_SIZE": "0", **env}) as served:
         with httpx.Client(base_url=served.url, timeout=30) as client:
             alone = [client.post("/ask", json={"question": q}).json() for q in questions]
-        with ThreadPoolExecutor(len(questions)) as pool:
+        # Twelve clients, each asking again as soon as answered: batches on both model lanes at once.
+        asked = questions * 8
+        with ThreadPoolExecutor(12) as pool:
             together = list(
-                pool.map(lambda q: httpx.post(f"{served.url}/ask", json={"question": q}, timeout=30).json(), questions)
+                pool.map(lambda q: httpx.post(f"{served.url}/ask", json={"question": q}, timeout=30).json(), asked)
             )
         metrics = httpx.get(f"{served.url}/metrics").text
     batch_size = re.search(r"^qa_answer_batch_size_mean (\S+)$", metrics, re.MULTILINE)
     assert batch_size and float(batch_size.group(1)) > 1, "the concurrent questions were not batched"
+    second_lane = re.search(r'^qa_answer_lane_batches\{lane="1"\} (\S+)$', metrics, re.MULTILINE)
+    assert second_lane and float(second_lane.group(1)) > 0, "no batch ran on the second lane"
     assert all(a["answered"] for a in alone[:3])
-    assert [(a["answer"], a["citations"]) for a in alone] == [(t["answer"], t["citations"]) for t in together]
+    answers = [(a["answer"], a["citations"]) for a in alone] * 8
+    assert answers == [(t["answer"], t["citations"]) for t in together]
