@@ -9,6 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The server runs on jemalloc (server/allocator.py), as `make run` installs it. Debian's own version
+# of the release the base image follows.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libjemalloc2 \
+    && rm -rf /var/lib/apt/lists/*
+
 # The same steps as `make install`: torch first and pinned (CPU build), then the project.
 RUN python -m pip install --no-cache-dir torch==2.13.0
 COPY pyproject.toml README.md ./

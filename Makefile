@@ -11,7 +11,7 @@ AXE := node_modules/axe-core/axe.min.js
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-dev index run test lint browser wordnet bench clean
+.PHONY: install install-dev jemalloc index run test lint browser wordnet bench clean
 
 install: $(VENV)/.installed
 
@@ -35,7 +35,13 @@ index: install
 $(INDEX_DIR)/current: | $(VENV)/.installed
 	$(BIN)/python -m index build --out $(INDEX_DIR)
 
-run: install $(INDEX_DIR)/current
+# The server runs on jemalloc when it is installed (server/allocator.py), on glibc's malloc otherwise.
+jemalloc:
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(ctypes.util.find_library('jemalloc') is None)" \
+		|| (apt-get update && apt-get install -y --no-install-recommends libjemalloc2) \
+		|| echo "libjemalloc2 is not installed: the server will use glibc's malloc, with more memory"
+
+run: install jemalloc $(INDEX_DIR)/current
 	$(BIN)/python -m server --host $(HOST) --port $(PORT) --index $(INDEX_DIR)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
@@ -59,10 +65,10 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-test: install-dev browser wordnet lint
+test: install-dev jemalloc browser wordnet lint
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench jemalloc
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y --no-install-recommends wrk)
 	$(BIN)/python -m bench
 

@@ -1,5 +1,5 @@
-"""The HTTP service: FastAPI app over the index library."""
+"""The HTTP service: FastAPI app over the index library (`server.app.create_app`).
 
-from server.app import create_app
-
-__all__ = ["create_app"]
+Nothing is imported here: `python -m server` must choose its allocator before torch is loaded
+(server/allocator.py).
+"""
