@@ -33,6 +33,11 @@ class Served:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def allocator(self) -> str:
+        """'jemalloc' if the process has it loaded (server/allocator.py), else 'system'."""
+        maps = Path(f"/proc/{self.process.pid}/maps").read_text()
+        return "jemalloc" if "libjemalloc" in maps else "system"
+
 
 def free_port() -> int:
     with socket.socket() as sock:

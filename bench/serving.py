@@ -95,6 +95,7 @@ class Serving:
     ours: Levels
     healthz: list[float]
     rss: float
+    allocator: str  # our server's malloc: jemalloc or the system's
     peer: Levels
     peer_cold: float
     peer_rss: float
@@ -133,6 +134,7 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
         ]
         healthz = healthz_under_load(served.url, questions, load.seconds)
         rss = served.peak_rss_mb()
+        allocator = served.allocator()
         recorder = profiling.record(served.process.pid, work) if profile else None
         if recorder:  # profiled apart from the measured runs: sampling slows the server down
             concurrent(served.url, questions, 16, 6)
@@ -151,6 +153,7 @@ def measure(embedder: SentenceTransformerEmbedder, index_dir: Path, load: Load, 
         ours,
         healthz,
         rss,
+        allocator,
         peer,
         peer_cold,
         peer_rss,

@@ -92,7 +92,11 @@ def _target_lines(serving: Serving, load: Load) -> list[str]:
         _target(
             "cold start < 6 s (launch to first answer)", f"{cold_start:.2f} s (median of {cold_starts})", cold_start < 6
         ),
-        _target("server RSS < 800 MB (peak, under load)", f"{serving.rss:.0f} MB", serving.rss < 800),
+        _target(
+            "server RSS < 800 MB (peak, under load)",
+            f"{serving.rss:.0f} MB (on {serving.allocator})",
+            serving.rss < 800,
+        ),
     ]
 
 

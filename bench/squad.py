@@ -49,6 +49,7 @@ def squad_lines(
         first_seq = sequential(served.url, first_turns, 8)
         follow_seq = sequential(served.url, follow_ups, 8)
         squad_rss = served.peak_rss_mb()
+        squad_allocator = served.allocator()
 
     flat = open_index(flat_dir, embedder, settings.model_name)
     hnsw = open_index(hnsw_dir, embedder, settings.model_name)
@@ -78,7 +79,7 @@ def squad_lines(
         f"| /ask p50, first turns of {conversations.name} | {first_seq.percentile(50):.1f} ms |",
         f"| /ask p50, their follow-ups (with the first turn as history) | {follow_seq.percentile(50):.1f} ms "
         f"({follow_seq.percentile(50) / first_seq.percentile(50):.2f}x) |",
-        f"| server peak RSS | {squad_rss:.0f} MB |",
+        f"| server peak RSS | {squad_rss:.0f} MB (on {squad_allocator}) |",
         f"| flat FAISS search (top {k}) p50 | {statistics.median(flat_ms):.2f} ms |",
         f"| HNSW (M=32, efSearch=256) search p50 | {statistics.median(hnsw_ms):.2f} ms |",
         f"| HNSW recall of flat's top {k} | {np.mean(recall):.3f} |",
