@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from server.allocator import allocator_in_use
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,8 +37,7 @@ class Served:
 
     def allocator(self) -> str:
         """'jemalloc' if the process has it loaded (server/allocator.py), else 'system'."""
-        maps = Path(f"/proc/{self.process.pid}/maps").read_text()
-        return "jemalloc" if "libjemalloc" in maps else "system"
+        return allocator_in_use(self.process.pid)
 
 
 def free_port() -> int:

@@ -2,20 +2,18 @@
 
 glibc's malloc gives each busy thread an arena of its own and keeps what a thread freed there. Under
 load the forward passes of the model lanes, of many batch sizes, left about 190 MB resident in five
-arenas that nothing used again; jemalloc returns such memory and the served process peaked about
-125 MB lower, at no cost in speed (README, Performance). An allocator can only be chosen before the
-process starts, so `python -m server` starts itself again, once, with `LD_PRELOAD` naming it.
+arenas that nothing used again; jemalloc returns such memory, and the served process peaked about
+125 MB lower, its speed unchanged within the machine's drift (README, Performance). An allocator
+can only be chosen before the process starts, so `python -m server` starts itself again, once,
+with `LD_PRELOAD` naming it.
 """
 
 from __future__ import annotations
 
 import ctypes.util
-import logging
 import os
 import sys
 from collections.abc import Mapping
-
-logger = logging.getLogger(__name__)
 
 # Set in the restarted process, so that it does not restart again.
 RESTARTED = "QA_ALLOCATOR_RESTARTED"
@@ -48,10 +46,10 @@ def restart_on_jemalloc() -> None:
         os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], environment)
 
 
-def allocator_in_use() -> str:
-    """'jemalloc' if this process has it loaded, else 'system'."""
+def allocator_in_use(pid: int | None = None) -> str:
+    """'jemalloc' if process `pid` (by default this one) has it loaded, else 'system'."""
     try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
+        with open(f"/proc/{pid or 'self'}/maps", encoding="utf-8") as maps:
             return "jemalloc" if any("libjemalloc" in line for line in maps) else "system"
     except OSError:  # not Linux
         return "system"
