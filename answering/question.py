@@ -48,6 +48,11 @@ _NOUN_KINDS = {"person": ("person", "group"), "place": ("location",)}
 # A year-like number followed by a lower-case word counts things ("1500 soldiers"); otherwise it dates them.
 _COUNTED_YEAR = re.compile(r"\s+[a-z]")
 _YEAR_LIKE = re.compile(_YEAR)
+# A day of the month dates ("on 10 April", "April 10, 1191"): it counts nothing. Months are capitalised,
+# so that "3 may attend" still counts.
+_MONTH = "|".join(month.capitalize() for month in _MONTHS)
+_DAY_BEFORE_MONTH = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\b")
+_MONTH_BEFORE_DAY = re.compile(rf"\b(?:{_MONTH})\s+$")
 # A number of times multiplies or repeats ("several tens of times greater"): it counts no things...
 _MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
 # ...unless the question asks how often.
@@ -174,11 +179,19 @@ def _has_noun_of_kind(expects: str, text: str, asked: set[str]) -> bool:
 def _is_not_a_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
     """Whether a number offered as a count counts nothing asked for.
 
-    A year ("How many ships left in 1191?" is not answered by 1191), or a multiplier ("How many
-    maintainers are there?" is not answered by "several tens of times greater").
+    A year ("How many ships left in 1191?" is not answered by 1191), a date's day ("How many
+    buildings burned?" is not answered by "on May 3"), or a multiplier ("How many maintainers are
+    there?" is not answered by "several tens of times greater").
     """
     if profile.expects != "number":
         return False
     if _YEAR_LIKE.fullmatch(match.group()) and not _COUNTED_YEAR.match(text, match.end()):
         return True
+    if match.group().isdigit() and 1 <= int(match.group()) <= 31 and _is_day_of_month(text, match):
+        return True
     return _MULTIPLIER.match(text, match.end()) is not None and not _ASKS_TIMES.search(profile.text)
+
+
+def _is_day_of_month(text: str, match: re.Match[str]) -> bool:
+    """Whether a number is a date's day: just before a month's name ("10 April") or just after it ("April 10")."""
+    return bool(_DAY_BEFORE_MONTH.match(text, match.end()) or _MONTH_BEFORE_DAY.search(text, 0, match.start()))

@@ -208,6 +208,25 @@ def test_a_question_naming_a_year_is_answered_from_the_passage_that_mentions_it(
     assert answer.citations[0].excerpt == "In 1902 the engineer Anton Kovac rebuilt the southern pier."
 
 
+@pytest.mark.parametrize("counted", [False, True], ids=["only-a-date", "with-the-count"])
+def test_a_how_many_question_is_not_answered_by_a_dates_day(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, counted: bool
+) -> None:
+    count = "The fire of 1901 destroyed 2,000 buildings.\n\n" if counted else ""
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        f"On 3 May 1901 a kitchen fire spread through downtown Jacksonville.\n\n{count}"
+        "The city rebuilt its centre in the following decade.",
+    )
+    answer = answer_question(searcher, "How many buildings did the 1901 Jacksonville fire destroy?")
+    assert answer.answered == counted, answer.reason
+    if counted:
+        assert answer.citations[0].excerpt == "The fire of 1901 destroyed 2,000 buildings."
+    else:
+        assert answer.reason == "the passages hold no number, which the question asks for"
+
+
 def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
     """A searcher over a real index of one document holding `text`."""
     corpus = tmp_path / "corpus"

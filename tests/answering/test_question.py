@@ -119,6 +119,23 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "Luther preached in Halle in 1545.",
             "Luther preached in Halle three times.",
         ),
+        # A date's day counts nothing, written before its month or after it...
+        (
+            "Roughly how many structures did the 1901 fire destroy?",
+            "On May 3, 1901, downtown Jacksonville was ravaged by a fire.",
+            "The fire of 1901 destroyed 2,000 buildings.",
+        ),
+        (
+            "How many subscribers did Sky have in 2015?",
+            "On 18 November 2015, Sky announced Sky Q.",
+            "In 2015 Sky had 11 million subscribers.",
+        ),
+        # ...while a count in a dated sentence still counts.
+        (
+            "How many ships left Messina?",
+            "The fleet left Messina on 10 April.",
+            "A fleet of 12 ships left Messina on 10 April.",
+        ),
         # The year the question names is not its answer, digit by digit or whole.
         (
             "How many ships carried the settlers in 1624?",
