@@ -14,7 +14,7 @@ def serving_lines(serving: Serving, load: Load, model_rates: dict[int, float], p
     """The serving sections of the results."""
     lines = _latency_lines(serving) + _throughput_lines(serving, load) + _target_lines(serving, load)
     lines += _model_share_lines(serving, model_rates) + _wrk_lines(serving, load)
-    # The server runs torch on every core (QA_TORCH_THREADS' default); the model's rate is the wrk round's shown.
+    # The model's rate is the wrk round's shown.
     model_ms = 1000 / serving.wrk_ours.median().model_rates[16]
     lines += threads.thread_lines(serving.thread_cpu, model_ms, os.cpu_count() or 1)
     if profile and profiling.PROFILE.is_file():

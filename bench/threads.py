@@ -83,8 +83,11 @@ def measure(pid: int, clients: int, run: Callable[[], int]) -> ThreadCpu:
     return ThreadCpu(clients, answers, seconds, by_name)
 
 
-def thread_lines(runs: list[ThreadCpu], model_ms: float, torch_threads: int) -> list[str]:
-    """The results section: cores and CPU ms per answer of each thread, at each level, beside the model's own."""
+def thread_lines(runs: list[ThreadCpu], model_ms: float, cores: int) -> list[str]:
+    """The results section: cores and CPU ms per answer of each thread, at each level, beside the model's own.
+
+    `cores` is the machine's, on each of which the model ran a thread (QA_TORCH_THREADS' default).
+    """
     busiest = {name: max(r.cores(name) for r in runs) for name in {name for run in runs for name in run.cpu}}
     names = sorted((name for name, cores in busiest.items() if cores >= 0.005), key=lambda name: -busiest[name])
     header = " | ".join(f"{r.clients} client{'s' if r.clients > 1 else ''}: cores, CPU ms per answer" for r in runs)
@@ -95,8 +98,8 @@ def thread_lines(runs: list[ThreadCpu], model_ms: float, torch_threads: int) -> 
         "The kernel's count of each server thread's CPU time over a wrk run (`bench/threads.py`), named as "
         "`py-spy dump` names Python's threads; native threads (torch's OpenMP workers) are summed. Unlike the "
         "py-spy profile, this counts threads outside Python and threads spinning while they wait. For "
-        f"comparison, the model alone in batches of 16 took {model_ms:.2f} ms a question on {torch_threads} "
-        f"threads: at most {model_ms * torch_threads:.2f} CPU ms per question.",
+        f"comparison, the model alone in batches of 16 took {model_ms:.2f} ms a question on {cores} "
+        f"threads: at most {model_ms * cores:.2f} CPU ms per question.",
         "",
         f"| thread | {header} |",
         "|---|" + "---:|" * len(runs),
@@ -106,5 +109,5 @@ def thread_lines(runs: list[ThreadCpu], model_ms: float, torch_threads: int) -> 
         lines.append(f"| {name} | {cells} |")
     totals = " | ".join(f"**{r.cores():.2f}**, **{r.ms_per_answer():.2f}**" for r in runs)
     rates = ", ".join(f"{r.answers / r.seconds:.0f}/s" for r in runs)
-    lines.append(f"| **whole process** ({rates}; {os.cpu_count()} cores) | {totals} |")
+    lines.append(f"| **whole process** ({rates}; {cores} cores) | {totals} |")
     return lines

@@ -71,6 +71,6 @@ def test_the_table_has_a_row_per_busy_thread_and_the_process_total() -> None:
     assert rows[0] == f"| {threads.NATIVE} | 0.90, 9.00 | 0.70, 2.80 |"
     assert rows[1] == "| torch_0 | 0.80, 8.00 | 0.60, 2.40 |"
     assert rows[2] == "| MainThread | 0.10, 1.00 | 0.20, 0.80 |"
-    assert rows[3].startswith("| **whole process** (100/s, 250/s;") and "**1.80**, **18.00**" in rows[3]
+    assert rows[3].startswith("| **whole process** (100/s, 250/s; 2 cores)") and "**1.80**, **18.00**" in rows[3]
     assert not any(line.startswith("| idle") for line in lines)
     assert "3.80 CPU ms per question" in " ".join(lines)
