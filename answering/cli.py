@@ -113,13 +113,13 @@ def nouns_command(
         "/usr/share/wordnet"
     ),
 ) -> None:
-    """Rewrite answering/nouns.json, the nouns that answer who and where, from WordNet 3.0."""
+    """Rewrite answering/nouns.json, the nouns that answer who and where and those naming someone, from WordNet 3.0."""
     try:
         counts = write_nouns(wordnet)
     except (OSError, ValueError, KeyError, IndexError) as exc:
         typer.echo(f"error: cannot read WordNet's index.noun and data.noun in {wordnet}: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    typer.echo(f"wrote {NOUNS_FILE}: " + ", ".join(f"{n} {kind} nouns" for kind, n in counts.items()))
+    typer.echo(f"wrote {NOUNS_FILE}: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
 
 
 def _read_set(path: Path) -> QuestionSet:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from answering.nouns import noun_kinds
+from answering.nouns import is_noun, names_someone, noun_kinds
 from index import STOPWORDS, TOKEN, content_terms, stem
 
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
@@ -57,6 +57,20 @@ _MONTH_BEFORE_DAY = re.compile(rf"\b(?:{_MONTH})\s+$")
 _MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
 # ...unless the question asks how often.
 _ASKS_TIMES = re.compile(r"\bhow many times\b|\bhow often\b", re.IGNORECASE)
+# "Who was the architect of ...?" asks for a person's name: the role is a noun WordNet files under
+# persons, after "the", "a" or a possessive ("Who was Emma's brother?").
+_ROLE_QUESTION = re.compile(
+    r"^\s*who\s+(?:is|was|are|were|became|becomes)\s+(?:the|an?|[\w-]+['’]s)\s+"
+    r"(?:[\w-]+\s+){0,2}?([\w-]+)\s*(?:(?:of|for|at|in|on|to|when|during)\b|\?|$)",
+    re.IGNORECASE,
+)
+PERSON_NAME = "person's name"
+# A run of capitalised words, with the particles that join a name ("Ludwig van Beethoven").
+_PARTICLES = frozenset("de von van der da di la le bin ibn al del du".split())
+_CAPITALISED_RUN = re.compile(rf"[A-Z][\w'’.-]*(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)*[A-Z][\w'’.-]*)*")
+_SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;]\s*)$")
+_ROMAN_NUMERAL = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # "II" in "Richard II"
+_POSSESSIVE = re.compile(r"['’]s$")
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
     (
@@ -130,6 +144,8 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
         if w[:1].isupper() and (i > 0 or w.isupper()) and w.lower() not in STOPWORDS
     )
     expects = next((kind for kind, pattern in _EXPECTATIONS if pattern.search(question)), None)
+    if expects == "person" and _asks_for_a_role(question):
+        expects = PERSON_NAME
     return QuestionProfile(
         text=question,
         terms=tuple(dict.fromkeys(content_terms(question))),
@@ -147,6 +163,9 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     """
     if profile.expects is None:
         return True
+    if profile.expects == PERSON_NAME:
+        asked = set(profile.names) | profile.asked_terms
+        return any(_names_a_person(run, asked) for run in _name_runs(text))
     if profile.expects in ("name", "person", "place"):
         asked = set(profile.names) | profile.asked_terms
         names = ANSWER_PATTERNS["name"].finditer(text)
@@ -159,6 +178,58 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
             for m in pattern.finditer(text)
         )
     return pattern.search(text) is not None
+
+
+def _asks_for_a_role(question: str) -> bool:
+    """Whether a who-question asks who held a role a person holds ("Who was the mayor of Fresno?")."""
+    role = _ROLE_QUESTION.search(question)
+    return role is not None and "person" in noun_kinds(role.group(1).lower())
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    """The runs of capitalised words in `text`, each as its words (possessives and final stops dropped).
+
+    A sentence's first word is capitalised whatever it is, so alone it counts only when it names
+    someone ("Gandhi led ..."), not when it is any noun ("Bowman was the director ...": an archer).
+    """
+    runs = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [_without_stop(_POSSESSIVE.sub("", word)) for word in match.group().split()]
+        words = [word for word in words if word.lower() not in STOPWORDS or word.lower() in _PARTICLES]
+        if not words:
+            continue
+        opens_sentence = _SENTENCE_BREAK.search(text, 0, match.start()) is not None
+        if opens_sentence and len(words) == 1 and not names_someone(words[0].lower()):
+            continue
+        runs.append(words)
+    return runs
+
+
+def _without_stop(word: str) -> str:
+    """A word without the full stop that ends its sentence; an abbreviation keeps its own ("U.S.")."""
+    return word[:-1] if word.endswith(".") and "." not in word[:-1] else word
+
+
+def _names_a_person(run: list[str], asked: set[str]) -> bool:
+    """Whether a run of capitalised words may be a person's name the question does not give.
+
+    Its last word decides ("Royal Geographical Society" is a group, "Tower District" a place): a word
+    naming someone in particular ("Newton") or no noun at all ("Swearengin") is a name; a common noun
+    of a person ("Emperor", "Khan") is a title, a name when another of its words is one ("Emperor
+    Gegeen Khan"); any other noun ("Tower", "Silver") names no person. A king's numeral is passed over.
+    """
+    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
+    if all(word in asked or stem(word) in asked for word in words) or _CALENDAR.intersection(words):
+        return False
+    head = run[-2] if len(run) > 1 and _ROMAN_NUMERAL.match(run[-1]) else run[-1]
+    if _is_a_name(head.lower()):
+        return True
+    return "person" in noun_kinds(head.lower()) and any(_is_a_name(word) for word in words if word != head.lower())
+
+
+def _is_a_name(word: str) -> bool:
+    """Whether a lower-case word names someone in particular, or is no noun at all (a name, as far as WordNet knows)."""
+    return names_someone(word) or not is_noun(word)
 
 
 def _is_new_name(word: str, asked: set[str]) -> bool:

@@ -227,6 +227,25 @@ def test_a_how_many_question_is_not_answered_by_a_dates_day(
         assert answer.reason == "the passages hold no number, which the question asks for"
 
 
+@pytest.mark.parametrize("named", [False, True], ids=["only-the-building", "with-its-architect"])
+def test_a_question_for_who_held_a_role_is_answered_by_a_persons_name_only(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, named: bool
+) -> None:
+    architect = "The Tower Theatre was designed by S. Charles Lee.\n\n" if named else ""
+    searcher = _searcher_over(
+        tmp_path,
+        embedder,
+        f"The Tower Theatre opened in 1939 in the Tower District of Fresno.\n\n{architect}"
+        "The Tower District is home to the Fresno Art Museum.",
+    )
+    answer = answer_question(searcher, "Who was the architect of the Tower Theatre?")
+    assert answer.answered == named, answer.reason
+    if named:
+        assert answer.citations[0].excerpt == "The Tower Theatre was designed by S. Charles Lee."
+    else:
+        assert answer.reason == "the passages hold no person's name, which the question asks for"
+
+
 def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
     """A searcher over a real index of one document holding `text`."""
     corpus = tmp_path / "corpus"

@@ -11,8 +11,11 @@ from answering.question import analyze, has_answer_type
     ("question", "expects"),
     [
         ("Who signed the agreement?", "person"),
-        ("Who is the author of the essay?", "person"),
-        ("Who is the President of France?", "person"),
+        ("Who is the author of the essay?", "person's name"),
+        ("Who is the President of France?", "person's name"),
+        ("Who was the architect of the Tower Theatre?", "person's name"),
+        ("Who was Emma's brother?", "person's name"),
+        ("Who funds the IPCC?", "person"),  # a body may: no role a person holds
         ("Where is the Guardian North exercise held?", "place"),
         ("Which company built the missile?", "name"),
         ("When was the naval agreement signed?", "date"),
@@ -60,6 +63,23 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "Who was the chief executive of Sky?",
             "On 18 November 2015, Sky announced a new box.",
             "In 2015 Jeremy Darroch was the chief executive of Sky.",
+        ),
+        # A role a person holds asks for a person's name: a place, a group or a building has none...
+        (
+            "Who is the mayor of Fresno?",
+            "Fresno is the county seat of Fresno County, in California.",
+            "The mayor of Fresno is Ashley Swearengin.",
+        ),
+        (
+            "Who was the director of the Royal Geographical Society in 1914?",
+            "In 1914 the American Geographical Society opened its new building.",
+            "In 1914 Isiah Bowman was the director of the Royal Geographical Society.",
+        ),
+        # ...and a title counts when a name goes with it.
+        (
+            "Who was Ayurbarwada's son?",
+            "Ayurbarwada's son ruled the Yuan Empire for two years.",
+            "Emperor Gegeen Khan, Ayurbarwada's son, ruled for two years.",
         ),
         # "Who" is answered by a person or a group as well as by a name; a verb that stems alike is neither.
         (
