@@ -46,7 +46,7 @@ def is_noun(word: str) -> bool:
 
 
 def names_someone(word: str) -> bool:
-    """Whether a lower-case word is, in one of its senses, one particular person ("newton", "gates", "khan")."""
+    """Whether a lower-case word is, in one of its senses, one particular person ("newton", "gates")."""
     return word in _lemmas()[NAMED_PEOPLE]
 
 

@@ -65,7 +65,7 @@ def test_a_word_is_a_person_group_or_place_as_a_whole_word_singular_or_plural() 
 def test_a_capitalised_word_is_told_from_a_common_noun() -> None:
     assert is_noun("towers") and is_noun("society") and is_noun("newton")
     assert not is_noun("swearengin")  # no noun at all: a name
-    assert names_someone("newton") and names_someone("gates")  # a unit and a gate, and someone in particular
+    assert names_someone("newton") and names_someone("gates")  # a unit of force, and Isaac Newton too
     assert not names_someone("tower") and not names_someone("architect")
 
 
