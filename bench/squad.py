@@ -14,7 +14,7 @@ import numpy as np
 from answering.evaluate import read_squad, sample, write_squad_corpus
 from answering.evaluate_conversations import Conversation, read_conversations
 from bench import wrk
-from bench.load import concurrent, sequential
+from bench.load import LoadResult, concurrent, sequential
 from bench.processes import free_port, launch, our_server
 from bench.serving import NO_CACHE, Load, wrk_rounds
 from index import CANDIDATES, IndexSettings, Searcher, SentenceTransformerEmbedder, build_index, open_index
@@ -46,8 +46,7 @@ def squad_lines(
         squad_load = Load(asked, 6, rounds)
         under_wrk = wrk_rounds(served.url, wrk.write_bodies(asked, work / "squad-bodies.jsonl"), squad_load, embedder)
         first_turns, follow_ups = _conversation_turns(served.url, read_conversations(conversations))
-        first_seq = sequential(served.url, first_turns, 8)
-        follow_seq = sequential(served.url, follow_ups, 8)
+        first_seq, follow_seq = _interleaved(served.url, first_turns, follow_ups, 8)
         squad_rss = served.peak_rss_mb()
         squad_allocator = served.allocator()
 
@@ -92,6 +91,29 @@ def squad_lines(
         "near the first mark. Past it, set `QA_INDEX_TYPE=hnsw`: its search time grows only with the log of "
         "the size, at the recall shown above, for about twice the memory of the vectors.",
     ]
+
+
+def _interleaved(
+    url: str, first_turns: list[str], follow_ups: list[dict[str, Any]], seconds: float, turns: int = 4
+) -> tuple[LoadResult, LoadResult]:
+    """First turns and follow-ups, one client, `seconds` each in all, in alternating stretches: drift touches both."""
+    stretch = seconds / turns
+    firsts: list[LoadResult] = []
+    follows: list[LoadResult] = []
+    for _ in range(turns):
+        firsts.append(sequential(url, first_turns, stretch))
+        follows.append(sequential(url, follow_ups, stretch))
+    return _merged(firsts), _merged(follows)
+
+
+def _merged(results: list[LoadResult]) -> LoadResult:
+    """One result of several runs of the same load, one after another."""
+    return LoadResult(
+        results[0].clients,
+        [ms for result in results for ms in result.latencies_ms],
+        sum(result.errors for result in results),
+        sum(result.seconds for result in results),
+    )
 
 
 def _conversation_turns(url: str, conversations: list[Conversation]) -> tuple[list[str], list[dict[str, Any]]]:
