@@ -75,6 +75,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "In 1914 the American Geographical Society opened its new building.",
             "In 1914 Isiah Bowman was the director of the Royal Geographical Society.",
         ),
+        # A hyphenated word joining nouns names no one...
+        (
+            "Who is the UK ambassador to Japan?",
+            "There is room for UK-Japanese cooperation with the US.",
+            "The UK ambassador to Japan is Julia Longbottom.",
+        ),
         # ...and a title counts when a name goes with it.
         (
             "Who was Ayurbarwada's son?",
