@@ -19,7 +19,7 @@ from index import WORDNET_NOTICE
 NOUNS_FILE = Path(__file__).with_name("nouns.json")
 # WordNet's lexicographer file numbers: noun.person, noun.group, noun.location.
 LEXICOGRAPHER_FILES = {18: "person", 14: "group", 15: "location"}
-PERSON_FILE = 18
+PERSON_FILE = next(number for number, kind in LEXICOGRAPHER_FILES.items() if kind == "person")
 OTHER = "other"  # nouns whose most frequent sense is none of the kinds above
 NAMED_PEOPLE = "named_people"  # nouns with a sense that is one particular person (an instance, "@i")
 

@@ -163,11 +163,10 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     """
     if profile.expects is None:
         return True
-    if profile.expects == PERSON_NAME:
+    if profile.expects in (PERSON_NAME, "name", "person", "place"):
         asked = set(profile.names) | profile.asked_terms
-        return any(_names_a_person(run, asked) for run in _name_runs(text))
-    if profile.expects in ("name", "person", "place"):
-        asked = set(profile.names) | profile.asked_terms
+        if profile.expects == PERSON_NAME:
+            return any(_names_a_person(run, asked) for run in _name_runs(text))
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]
