@@ -29,7 +29,7 @@ NOTHING_NEW = "the documents say nothing about this beyond the earlier answer"
 class Anchors:
     """Where the followed turns' answers were found."""
 
-    sentences: frozenset[str]  # the quoted sentences, as quoted
+    sentences: frozenset[str]  # the quoted excerpts, as quoted, and each sentence of them
     paragraphs: frozenset[tuple[str, int]]  # (document, paragraph) of each
     documents: frozenset[str]
     asked: frozenset[str] = frozenset()  # stemmed terms the followed turns' questions asked about
@@ -37,9 +37,9 @@ class Anchors:
 
 def find_anchors(searcher: Searcher, reading: Reading) -> Anchors:
     """Locate the sentences the followed turns' answers quoted (those still in the index)."""
-    placed = [searcher.sentence(row) for text in reading.repeated if (row := searcher.find(text)) is not None]
+    placed = [searcher.sentence(row) for text in reading.repeated for row in searcher.quoted_rows(text)]
     return Anchors(
-        sentences=reading.repeated,
+        sentences=reading.repeated | {searcher.text(sentence) for sentence in placed},
         paragraphs=frozenset((s.doc_id, s.paragraph) for s in placed),
         documents=frozenset(s.doc_id for s in placed),
         asked=reading.asked,

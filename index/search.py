@@ -6,10 +6,11 @@ words around it too.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import bm25s
@@ -34,6 +35,7 @@ TERM_COVERAGE_WEIGHT = 0.3
 # passage that means the same; dense similarity decides then. Chosen on the development data of all
 # corpora together (even SQuAD articles' questions, squad-pn-dev, essay-dev), see README.
 LEXICAL_GATE = (0.3, 0.7)
+_SPACE = re.compile(r"\s+")  # what may stand between two sentences of a span
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Searcher:
         hashes = np.fromiter((hash(stored.text(s)) for s in stored.sentences), dtype=np.int64, count=self.size)
         self._hash_order = np.argsort(hashes, kind="stable")
         self._sorted_hashes = hashes[self._hash_order]
+        self._longest = max((s.end - s.start for s in stored.sentences), default=0)
 
     @property
     def version(self) -> str:
@@ -113,9 +116,43 @@ class Searcher:
             at += 1
         return None
 
+    def quoted_rows(self, excerpt: str) -> list[int]:
+        """The rows of the sentences an excerpt quotes whole, in order (one, or several in a row); [] if it does not."""
+        rows: list[int] = []
+        at = 0
+        while at < len(excerpt):
+            whole = self.find(excerpt[at:]) if len(excerpt) - at <= self._longest else None
+            if whole is not None:
+                return [*rows, whole]
+            step = self._opening(excerpt, at)
+            if step is None:
+                return []
+            row, at = step
+            rows.append(row)
+        return rows
+
+    def _opening(self, excerpt: str, at: int) -> tuple[int, int] | None:
+        """The row of the shortest sentence that `excerpt` opens with from `at`, and where the rest starts."""
+        # No sentence is longer than the longest: an excerpt of any length costs a bounded search per sentence.
+        for gap in _SPACE.finditer(excerpt, at, at + self._longest + 1):
+            row = self.find(excerpt[at : gap.start()])
+            if row is not None:
+                return row, gap.end()
+        return None
+
     def sentence(self, row: int) -> Sentence:
         """The sentence at a row; rows follow each document's sentences in order."""
         return self._stored.sentences[row]
+
+    def with_next(self, row: int) -> Sentence | None:
+        """The sentence at `row` and the next one of its paragraph, as one span; None at a paragraph's end."""
+        first = self._stored.sentences[row]
+        if row + 1 >= self.size:
+            return None
+        second = self._stored.sentences[row + 1]
+        if (second.doc_id, second.paragraph) != (first.doc_id, first.paragraph):
+            return None
+        return replace(first, end=second.end, context_end=second.context_end)
 
     def sentence_terms(self, hit: Hit) -> frozenset[str]:
         """The content terms of a hit's sentence."""

@@ -155,3 +155,14 @@ def test_anchors_are_found_by_the_exact_sentence_an_answer_quoted(searcher: Sear
     assert anchors.documents == {"lighthouse"} and len(anchors.paragraphs) == 1
     assert searcher.find("The Harwick lighthouse was built by the engineer Elena Sorn in 1871.") is not None
     assert searcher.find("The Harwick lighthouse was built by someone else.") is None
+
+
+def test_anchors_are_found_for_each_sentence_of_an_excerpt_that_quotes_two(searcher: Searcher) -> None:
+    quoted = (
+        "Sorn later moved to Bergen, where she taught engineering for twenty years. "
+        "Her lighthouse still guides ships into the northern harbour."
+    )
+    earlier = Turn("What became of Sorn?", f"{quoted} [1]")
+    anchors = find_anchors(searcher, read_in_context("How long did she teach there?", [earlier]))
+    assert anchors.documents == {"lighthouse"} and len(anchors.paragraphs) == 1
+    assert "Her lighthouse still guides ships into the northern harbour." in anchors.sentences

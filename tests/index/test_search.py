@@ -55,3 +55,30 @@ def test_coverage_weighs_rare_terms_most(tmp_path: Path, fake_embedder: FakeEmbe
     alone = searcher.coverage(weights, frozenset({"observatori"}))
     assert 0.5 < alone < 1 and searcher.coverage(weights, frozenset({"observatori", "variabl"})) == pytest.approx(1)
     assert searcher.coverage({}, frozenset()) == 1.0  # a question without terms is fully covered
+
+
+def test_a_sentence_is_joined_with_the_next_of_its_paragraph_only(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    row = searcher.find("Astronomers there surveyed variable stars for forty years.")
+    assert row is not None
+    joined = searcher.with_next(row)
+    assert joined is not None
+    assert searcher.text(joined) == (
+        "Astronomers there surveyed variable stars for forty years. The survey catalogued nine thousand variable stars."
+    )
+    assert searcher.context(joined).startswith("Astronomers") and searcher.context(joined).endswith("stars.")
+    assert searcher.with_next(row + 1) is None  # the paragraph ends there
+    assert searcher.with_next(searcher.size - 1) is None
+
+
+def test_an_excerpt_quoting_sentences_in_a_row_gives_their_rows(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    first = searcher.find("Astronomers there surveyed variable stars for forty years.")
+    assert first is not None
+    joined = searcher.with_next(first)
+    assert joined is not None
+    assert searcher.quoted_rows(searcher.text(joined)) == [first, first + 1]
+    assert searcher.quoted_rows("Sourdough bread rises slowly.") == [searcher.find("Sourdough bread rises slowly.")]
+    assert searcher.quoted_rows("Astronomers there surveyed variable stars. The survey catalogued stars.") == []
+    # A client's history may quote anything: a megabyte that is no sentence is searched sentence-long at a time.
+    assert searcher.quoted_rows(f"{searcher.text(joined)} " + "stars " * 200_000) == []
