@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
 import numpy as np
@@ -91,6 +91,7 @@ def answer_question(
     if reason:
         closest = [_citation(searcher, n, hit) for n, hit in enumerate(hits[:top_k], start=1)]
         return Answer(question, False, NOT_COVERED, closest, reason, reading=reading)
+    chosen = _continued(searcher, profile, chosen)
     citations = [_citation(searcher, n, hit) for n, hit in enumerate(chosen, start=1)]
     text = " ".join(f"{c.excerpt} [{c.n}]" for c in citations)
     further = _related(searcher, hits, chosen, top_k - len(chosen))
@@ -174,6 +175,31 @@ def _choose(
             covered |= adds_terms
             words += _words(searcher, hit)
     return chosen
+
+
+def _continued(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> list[Hit]:
+    """The lead quoted with the next sentence of its paragraph, when the kind of answer asked for is not known.
+
+    A lead found by the question's subject often sets the scene for the next sentence, which holds
+    what was asked ("By far the most famous work of Norman art is the Bayeux Tapestry ..." before
+    "It was commissioned by Odo ..."). When the question says what kind of answer it wants, the lead
+    was chosen for holding it, and stands alone. The two are one excerpt, so the answer still shows
+    as many passages. The next sentence is not joined when it is quoted already, repeats a chosen
+    one, or makes the answer longer than its sentences or words allow. Whether to answer at all was
+    decided without it.
+    """
+    if profile.expects is not None or not chosen or len(chosen) >= MAX_SENTENCES:
+        return chosen
+    lead, others = chosen[0], chosen[1:]
+    joined = searcher.with_next(lead.row)
+    if joined is None or any(hit.row == lead.row + 1 for hit in others):
+        return chosen
+    following = Hit(lead.row + 1, searcher.sentence(lead.row + 1), 0.0, 0.0, 0.0, 0.0)
+    if any(_near_duplicate(searcher, following, hit) for hit in others):
+        return chosen
+    if sum(_words(searcher, hit) for hit in chosen) + _words(searcher, following) > MAX_WORDS:
+        return chosen
+    return [replace(lead, sentence=joined), *others]
 
 
 def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:

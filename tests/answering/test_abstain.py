@@ -62,7 +62,7 @@ def test_a_kind_of_answer_the_passages_lack_is_declined(searcher: Searcher) -> N
 def test_a_further_sentence_is_cited_only_when_it_adds_something(searcher: Searcher) -> None:
     answer = answer_question(searcher, "What protects the harbour from winter storms?", top_k=3)
     excerpts = [c.excerpt for c in answer.citations]
-    assert excerpts[0] == "The breakwater protects the inner harbour from winter storms."
+    assert excerpts[0].startswith("The breakwater protects the inner harbour from winter storms.")
     assert len(set(excerpts)) == len(excerpts)
     assert [c.n for c in [*answer.citations, *answer.related]] == list(
         range(1, 1 + len(excerpts) + len(answer.related))

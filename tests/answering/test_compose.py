@@ -257,3 +257,37 @@ def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: 
     (corpus / "notes.txt").write_text(text, encoding="utf-8")
     build_index(corpus, tmp_path / "idx", embedder, "m")
     return open_index(tmp_path / "idx", embedder, "m")
+
+
+CLOCK = (
+    "The Harbour Clock is the best known landmark of the old port of Velmar, a bronze clock above the customs house. "
+    "It was paid for by the merchant guild, whose members wanted every ship to keep the same time. "
+    "Its chimes were silenced for two years during the war. "
+    "They rang again on the first day of peace.\n\n"
+    "The customs house itself was rebuilt after a fire.\n\n"
+    "Velmar's fishing fleet sails every morning."
+)
+
+
+def test_the_next_sentence_joins_the_lead_when_the_question_does_not_say_what_kind_of_answer_it_wants(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    searcher = _searcher_over(tmp_path, embedder, CLOCK)
+    answer = answer_question(searcher, "What group funded the Harbour Clock of Velmar?")
+    assert answer.answered, answer.reason
+    lead, following = CLOCK.split(". ")[:2]
+    cited = answer.citations[0]
+    assert cited.excerpt == f"{lead}. {following}."
+    assert searcher.documents[cited.doc_id].text[cited.start : cited.end] == cited.excerpt in cited.context
+    assert "merchant guild" in answer.answer
+    # Its twin says what kind of answer it wants: the lead holding it stands alone.
+    typed = answer_question(searcher, "For how many years were the chimes of the Harbour Clock silenced?")
+    assert typed.answered, typed.reason
+    assert typed.citations[0].excerpt == "Its chimes were silenced for two years during the war."
+
+
+def test_the_lead_is_not_joined_with_the_next_paragraph(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    searcher = _searcher_over(tmp_path, embedder, CLOCK)
+    answer = answer_question(searcher, "What happened to the customs house of Velmar after the fire?")
+    assert answer.answered, answer.reason
+    assert answer.citations[0].excerpt == "The customs house itself was rebuilt after a fire."
