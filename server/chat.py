@@ -68,7 +68,7 @@ def _own_text(reply: str) -> str:
 
 
 def content_pieces(answer: Answer) -> list[str]:
-    """The reply's text in the pieces a stream sends: each cited sentence, then the passages list."""
+    """The reply's text in the pieces a stream sends: each cited excerpt, then the passages list."""
     if answer.answered:
         sentences = [f"{c.excerpt} [{c.n}]" for c in answer.citations]
         pieces = [sentence if i == 0 else f" {sentence}" for i, sentence in enumerate(sentences)]
