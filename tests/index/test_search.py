@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Searcher
+from index import Searcher, Sentence
 from index.terms import content_terms
 from tests.conftest import FakeEmbedder, fake_searcher
 
@@ -57,12 +57,18 @@ def test_coverage_weighs_rare_terms_most(tmp_path: Path, fake_embedder: FakeEmbe
     assert searcher.coverage({}, frozenset()) == 1.0  # a question without terms is fully covered
 
 
-def test_a_sentence_is_joined_with_the_next_of_its_paragraph_only(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
-    searcher = _searcher(tmp_path, fake_embedder)
+def _survey_joined(searcher: Searcher) -> tuple[int, Sentence]:
+    """The row of the survey's first sentence, and that sentence joined with the next."""
     row = searcher.find("Astronomers there surveyed variable stars for forty years.")
     assert row is not None
     joined = searcher.with_next(row)
     assert joined is not None
+    return row, joined
+
+
+def test_a_sentence_is_joined_with_the_next_of_its_paragraph_only(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    searcher = _searcher(tmp_path, fake_embedder)
+    row, joined = _survey_joined(searcher)
     assert searcher.text(joined) == (
         "Astronomers there surveyed variable stars for forty years. The survey catalogued nine thousand variable stars."
     )
@@ -73,10 +79,7 @@ def test_a_sentence_is_joined_with_the_next_of_its_paragraph_only(tmp_path: Path
 
 def test_an_excerpt_quoting_sentences_in_a_row_gives_their_rows(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
     searcher = _searcher(tmp_path, fake_embedder)
-    first = searcher.find("Astronomers there surveyed variable stars for forty years.")
-    assert first is not None
-    joined = searcher.with_next(first)
-    assert joined is not None
+    first, joined = _survey_joined(searcher)
     assert searcher.quoted_rows(searcher.text(joined)) == [first, first + 1]
     assert searcher.quoted_rows("Sourdough bread rises slowly.") == [searcher.find("Sourdough bread rises slowly.")]
     assert searcher.quoted_rows("Astronomers there surveyed variable stars. The survey catalogued stars.") == []
