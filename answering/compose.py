@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import takewhile
@@ -30,6 +31,8 @@ SUPPORT_RATIO = 0.85  # a further sentence must score this close to the best one
 NUMBER_LEAD_RATIO = 0.7
 NEAR_DUPLICATE = 0.6  # token overlap above which two sentences say the same thing
 TYPE_BONUS = 0.08  # ranking bonus for a sentence holding the kind of answer asked for
+# A sentence opening with one of these needs the sentence before it to say whom or what it is about.
+_OPENS_WITH_PRONOUN = re.compile(r"^(?:It|Its|He|His|Him|She|Her|They|Their|Them|This|These|Those)\b")
 NOT_COVERED = "The documents do not cover this question."
 NO_CONTENT_WORD = "the question holds no word to search for: ask about something the documents may say"
 MAX_QUESTION_CHARS = 1000  # the longest question the service takes, after trimming
@@ -178,28 +181,41 @@ def _choose(
 
 
 def _continued(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) -> list[Hit]:
-    """The lead quoted with the next sentence of its paragraph, when the kind of answer asked for is not known.
+    """The lead quoted with the sentences next to it that it needs, as one excerpt.
 
-    A lead found by the question's subject often sets the scene for the next sentence, which holds
-    what was asked ("By far the most famous work of Norman art is the Bayeux Tapestry ..." before
-    "It was commissioned by Odo ..."). When the question says what kind of answer it wants, the lead
-    was chosen for holding it, and stands alone. The two are one excerpt, so the answer still shows
-    as many passages. The next sentence is not joined when it is quoted already, repeats a chosen
-    one, or makes the answer longer than its sentences or words allow. Whether to answer at all was
-    decided without it.
+    - The next sentence of its paragraph, when the question does not say what kind of answer it
+      wants: a lead found by the question's subject often sets the scene for the next sentence,
+      which holds what was asked ("By far the most famous work of Norman art is the Bayeux
+      Tapestry ..." before "It was commissioned by Odo ..."). A lead chosen for holding the kind
+      asked for stands alone.
+    - The sentence before it, when it opens with a pronoun ("It", "He", "Their"): that sentence
+      says whom or what the pronoun stands for.
+    The excerpt still counts as one passage. A sentence is not joined when another citation quotes
+    it, when it repeats a chosen one, or when the answer would grow longer than its sentences or
+    words allow. Whether to answer at all was decided without them.
     """
-    if profile.expects is not None or not chosen or len(chosen) >= MAX_SENTENCES:
+    if not chosen:
         return chosen
     lead, others = chosen[0], chosen[1:]
-    joined = searcher.with_next(lead.row)
-    if joined is None or any(hit.row == lead.row + 1 for hit in others):
-        return chosen
-    following = Hit(lead.row + 1, searcher.sentence(lead.row + 1), 0.0, 0.0, 0.0, 0.0)
-    if any(_near_duplicate(searcher, following, hit) for hit in others):
-        return chosen
-    if sum(_words(searcher, hit) for hit in chosen) + _words(searcher, following) > MAX_WORDS:
-        return chosen
-    return [replace(lead, sentence=joined), *others]
+    joined: list[int] = []
+    if profile.expects is None and _may_join(searcher, chosen, lead.row + 1, joined):
+        joined.append(lead.row + 1)
+    if _OPENS_WITH_PRONOUN.match(searcher.text(lead.sentence)) and _may_join(searcher, chosen, lead.row - 1, joined):
+        joined.append(lead.row - 1)
+    span = searcher.span(min(lead.row, *joined), max(lead.row, *joined)) if joined else None
+    return [replace(lead, sentence=span), *others] if span else chosen
+
+
+def _may_join(searcher: Searcher, chosen: list[Hit], row: int, joined: list[int]) -> bool:
+    """Whether the sentence at `row`, next to the lead, may join it besides the rows `joined` already."""
+    lead, others = chosen[0], chosen[1:]
+    if searcher.span(min(row, lead.row), max(row, lead.row)) is None or any(hit.row == row for hit in others):
+        return False
+    added = [Hit(other, searcher.sentence(other), 0.0, 0.0, 0.0, 0.0) for other in [*joined, row]]
+    if any(_near_duplicate(searcher, added[-1], hit) for hit in others):
+        return False
+    words = sum(_words(searcher, hit) for hit in [*chosen, *added])
+    return len(chosen) + len(added) <= MAX_SENTENCES and words <= MAX_WORDS
 
 
 def _citation(searcher: Searcher, n: int, hit: Hit) -> Citation:

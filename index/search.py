@@ -144,15 +144,14 @@ class Searcher:
         """The sentence at a row; rows follow each document's sentences in order."""
         return self._stored.sentences[row]
 
-    def with_next(self, row: int) -> Sentence | None:
-        """The sentence at `row` and the next one of its paragraph, as one span; None at a paragraph's end."""
-        first = self._stored.sentences[row]
-        if row + 1 >= self.size:
+    def span(self, first: int, last: int) -> Sentence | None:
+        """The sentences at rows `first` to `last` as one, when they exist and stand in one paragraph; else None."""
+        if not 0 <= first <= last < self.size:
             return None
-        second = self._stored.sentences[row + 1]
-        if (second.doc_id, second.paragraph) != (first.doc_id, first.paragraph):
+        opening, closing = self._stored.sentences[first], self._stored.sentences[last]
+        if (opening.doc_id, opening.paragraph) != (closing.doc_id, closing.paragraph):
             return None
-        return replace(first, end=second.end, context_end=second.context_end)
+        return replace(opening, end=closing.end, context_end=closing.context_end)
 
     def sentence_terms(self, hit: Hit) -> frozenset[str]:
         """The content terms of a hit's sentence."""

@@ -262,32 +262,43 @@ def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: 
 CLOCK = (
     "The Harbour Clock is the best known landmark of the old port of Velmar, a bronze clock above the customs house. "
     "It was paid for by the merchant guild, whose members wanted every ship to keep the same time. "
-    "Its chimes were silenced for two years during the war. "
-    "They rang again on the first day of peace.\n\n"
+    "The clock's chimes were silenced for two years during the war. "
+    "They rang again in May 1946.\n\n"
     "The customs house itself was rebuilt after a fire.\n\n"
     "Velmar's fishing fleet sails every morning."
 )
+LANDMARK, FUNDED, SILENCED, RANG_AGAIN = (f"{sentence}." for sentence in CLOCK.split("\n\n")[0][:-1].split(". "))
 
 
-def test_the_next_sentence_joins_the_lead_when_the_question_does_not_say_what_kind_of_answer_it_wants(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
+@pytest.mark.parametrize(
+    ("question", "excerpt"),
+    [
+        pytest.param("What group funded the Harbour Clock of Velmar?", f"{LANDMARK} {FUNDED}", id="what-kind-unsaid"),
+        pytest.param(
+            "For how many years were the chimes of the Harbour Clock silenced?", SILENCED, id="kind-said-lead-alone"
+        ),
+        pytest.param("Who paid so that every ship would keep the same time?", f"{LANDMARK} {FUNDED}", id="pronoun"),
+        pytest.param(
+            "Which guild paid so that every ship would keep the same time?",
+            f"{LANDMARK} {FUNDED} {SILENCED}",
+            id="pronoun-and-kind-unsaid",
+        ),
+        pytest.param(
+            "What happened to the customs house of Velmar after the fire?",
+            "The customs house itself was rebuilt after a fire.",
+            id="paragraph-ends",
+        ),
+    ],
+)
+def test_the_lead_is_quoted_with_the_sentence_it_needs_from_its_paragraph(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, question: str, excerpt: str
 ) -> None:
+    # The next one when the question does not say what kind of answer it wants; the one before
+    # when the lead opens with a pronoun; never one from another paragraph.
     searcher = _searcher_over(tmp_path, embedder, CLOCK)
-    answer = answer_question(searcher, "What group funded the Harbour Clock of Velmar?")
+    answer = answer_question(searcher, question)
     assert answer.answered, answer.reason
-    lead, following = CLOCK.split(". ")[:2]
     cited = answer.citations[0]
-    assert cited.excerpt == f"{lead}. {following}."
-    assert searcher.documents[cited.doc_id].text[cited.start : cited.end] == cited.excerpt in cited.context
-    assert "merchant guild" in answer.answer
-    # Its twin says what kind of answer it wants: the lead holding it stands alone.
-    typed = answer_question(searcher, "For how many years were the chimes of the Harbour Clock silenced?")
-    assert typed.answered, typed.reason
-    assert typed.citations[0].excerpt == "Its chimes were silenced for two years during the war."
-
-
-def test_the_lead_is_not_joined_with_the_next_paragraph(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
-    searcher = _searcher_over(tmp_path, embedder, CLOCK)
-    answer = answer_question(searcher, "What happened to the customs house of Velmar after the fire?")
-    assert answer.answered, answer.reason
-    assert answer.citations[0].excerpt == "The customs house itself was rebuilt after a fire."
+    assert cited.excerpt == excerpt
+    assert searcher.documents[cited.doc_id].text[cited.start : cited.end] == excerpt
+    assert excerpt in cited.context

@@ -61,20 +61,22 @@ def _survey_joined(searcher: Searcher) -> tuple[int, Sentence]:
     """The row of the survey's first sentence, and that sentence joined with the next."""
     row = searcher.find("Astronomers there surveyed variable stars for forty years.")
     assert row is not None
-    joined = searcher.with_next(row)
+    joined = searcher.span(row, row + 1)
     assert joined is not None
     return row, joined
 
 
-def test_a_sentence_is_joined_with_the_next_of_its_paragraph_only(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+def test_sentences_in_a_row_are_joined_within_their_paragraph_only(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
     searcher = _searcher(tmp_path, fake_embedder)
     row, joined = _survey_joined(searcher)
     assert searcher.text(joined) == (
         "Astronomers there surveyed variable stars for forty years. The survey catalogued nine thousand variable stars."
     )
     assert searcher.context(joined).startswith("Astronomers") and searcher.context(joined).endswith("stars.")
-    assert searcher.with_next(row + 1) is None  # the paragraph ends there
-    assert searcher.with_next(searcher.size - 1) is None
+    assert searcher.span(row + 1, row + 2) is None  # the paragraph ends there
+    assert searcher.span(row - 1, row) is None  # and begins there
+    assert searcher.span(row, row) == searcher.sentence(row)
+    assert searcher.span(searcher.size - 1, searcher.size) is None and searcher.span(-1, 0) is None
 
 
 def test_an_excerpt_quoting_sentences_in_a_row_gives_their_rows(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
