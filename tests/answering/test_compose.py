@@ -267,7 +267,7 @@ CLOCK = (
     "The customs house itself was rebuilt after a fire.\n\n"
     "Velmar's fishing fleet sails every morning."
 )
-LANDMARK, FUNDED, SILENCED, RANG_AGAIN = (f"{sentence}." for sentence in CLOCK.split("\n\n")[0][:-1].split(". "))
+LANDMARK, FUNDED, SILENCED, _ = (f"{sentence}." for sentence in CLOCK.split("\n\n")[0][:-1].split(". "))
 
 
 @pytest.mark.parametrize(
