@@ -270,6 +270,12 @@ CLOCK = (
 LANDMARK, FUNDED, SILENCED, _ = (f"{sentence}." for sentence in CLOCK.split("\n\n")[0][:-1].split(". "))
 
 
+@pytest.fixture(scope="module")
+def clock(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Searcher:
+    """A real index of the clock's notes, shared by the cases that ask it."""
+    return _searcher_over(tmp_path_factory.mktemp("clock"), embedder, CLOCK)
+
+
 @pytest.mark.parametrize(
     ("question", "excerpt"),
     [
@@ -291,14 +297,13 @@ LANDMARK, FUNDED, SILENCED, _ = (f"{sentence}." for sentence in CLOCK.split("\n\
     ],
 )
 def test_the_lead_is_quoted_with_the_sentence_it_needs_from_its_paragraph(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder, question: str, excerpt: str
+    clock: Searcher, question: str, excerpt: str
 ) -> None:
     # The next one when the question does not say what kind of answer it wants; the one before
     # when the lead opens with a pronoun; never one from another paragraph.
-    searcher = _searcher_over(tmp_path, embedder, CLOCK)
-    answer = answer_question(searcher, question)
+    answer = answer_question(clock, question)
     assert answer.answered, answer.reason
     cited = answer.citations[0]
     assert cited.excerpt == excerpt
-    assert searcher.documents[cited.doc_id].text[cited.start : cited.end] == excerpt
+    assert clock.documents[cited.doc_id].text[cited.start : cited.end] == excerpt
     assert excerpt in cited.context

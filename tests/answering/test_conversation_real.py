@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from answering import Answer, Turn, answer_question, read_in_context
+from answering.continuity import find_anchors
 from answering.evaluate import read_squad, write_squad_corpus
 from index import Searcher, SentenceTransformerEmbedder, build_index, open_index
 from tests.conftest import CORPUS, MODEL_NAME, shared_file
@@ -93,3 +94,13 @@ def test_a_follow_up_is_answered_past_a_sentence_holding_only_the_conversation_s
     history = [Turn(defined, _answered(searcher, defined, [], "physical control").answer)]
     # "There are "formal" or "informal" imperialisms." ranks first and holds nothing beyond the conversation.
     _answered(searcher, "And the informal kind?", history, "less direct")
+
+
+def test_a_follow_up_anchors_on_each_sentence_of_an_earlier_excerpt_that_quotes_several(searcher: Searcher) -> None:
+    view = "How does post-Brexit Britain view China?"
+    earlier = _answered(searcher, view, [], "important trade partner")
+    excerpt = earlier.citations[0].excerpt
+    assert excerpt.startswith("Post-Brexit Britain") and "Tokyo" in excerpt  # the lead and the next sentence
+    anchors = find_anchors(searcher, read_in_context("And how does Tokyo view it?", [Turn(view, earlier.answer)]))
+    assert anchors.documents == {earlier.citations[0].doc_id} and len(anchors.paragraphs) == 1
+    assert len(searcher.quoted_rows(excerpt)) == 2 and len(anchors.sentences) == 3  # the excerpt and its two sentences
