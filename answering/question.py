@@ -57,6 +57,8 @@ _MONTH_BEFORE_DAY = re.compile(rf"\b(?:{_MONTH})\s+$")
 _MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
 # ...unless the question asks how often.
 _ASKS_TIMES = re.compile(r"\bhow many times\b|\bhow often\b", re.IGNORECASE)
+_ONE_OF = re.compile(r"\s+of\b")  # "one of the worst disasters" picks one out; it counts nothing
+_UNIT_AFTER = re.compile(rf"\s?(?:[-–]\s?)?(?:{_UNITS})\b|\s?%", re.IGNORECASE)  # "738 days", "180-foot"
 # "Who was the architect of ...?" asks for a person's name: the role is a noun WordNet files under
 # persons, after "the", "a" or a possessive ("Who was Emma's brother?").
 _ROLE_QUESTION = re.compile(
@@ -173,7 +175,7 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
     if profile.expects in ("number", "date", "year", "percent", "measure", "duration"):
         asked_numbers = set(profile.numbers)
         return any(
-            not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_not_a_count(profile, text, m)
+            not (set(_NUMBER.findall(m.group())) & asked_numbers) and not _is_not_the_kind(profile, text, m)
             for m in pattern.finditer(text)
         )
     return pattern.search(text) is not None
@@ -252,18 +254,28 @@ def _has_noun_of_kind(expects: str, text: str, asked: set[str]) -> bool:
     return any(stem(word) not in asked and not noun_kinds(word).isdisjoint(kinds) for word in words - STOPWORDS)
 
 
+def _is_not_the_kind(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
+    """Whether a number offered as a count or a year is neither: it counts or dates something else."""
+    if profile.expects == "year":
+        return _UNIT_AFTER.match(text, match.end()) is not None  # "for 738 days" measures; it dates nothing
+    if profile.expects == "number":
+        return _is_not_a_count(profile, text, match)
+    return False
+
+
 def _is_not_a_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
     """Whether a number offered as a count counts nothing asked for.
 
-    A year ("How many ships left in 1191?" is not answered by 1191), a date's day ("How many
-    buildings burned?" is not answered by "on May 3"), or a multiplier ("How many maintainers are
-    there?" is not answered by "several tens of times greater").
+    A year ("How many ships left in 1191?" is not answered by 1191), a date's day ("How many buildings
+    burned?" is not answered by "on May 3"), "one of" ("one of the worst fires"), or a multiplier
+    ("How many maintainers are there?" is not answered by "several tens of times greater").
     """
-    if profile.expects != "number":
-        return False
-    if _YEAR_LIKE.fullmatch(match.group()) and not _COUNTED_YEAR.match(text, match.end()):
+    number = match.group()
+    if _YEAR_LIKE.fullmatch(number) and not _COUNTED_YEAR.match(text, match.end()):
         return True
-    if match.group().isdigit() and 1 <= int(match.group()) <= 31 and _is_day_of_month(text, match):
+    if number.isdigit() and 1 <= int(number) <= 31 and _is_day_of_month(text, match):
+        return True
+    if number.lower() == "one" and _ONE_OF.match(text, match.end()):
         return True
     return _MULTIPLIER.match(text, match.end()) is not None and not _ASKS_TIMES.search(profile.text)
 

@@ -221,6 +221,22 @@ def test_a_question_naming_a_year_is_answered_from_the_passage_that_mentions_it(
             id="a-dates-day-is-no-count",
         ),
         pytest.param(
+            "How many homes did the Great Fire of Velmar destroy?",
+            "The Great Fire of Velmar was one of the worst disasters in the region's history.",
+            "The Great Fire of Velmar destroyed 2,000 homes.",
+            "The city rebuilt its centre in stone.",
+            "the passages hold no number, which the question asks for",
+            id="one-of-is-no-count",
+        ),
+        pytest.param(
+            "In what year did Mira Sol come down from the redwood called Luna?",
+            "Mira Sol lived in Luna, a 180-foot, 600-year-old redwood, for 738 days.",
+            "Mira Sol came down from Luna in 1999.",
+            "Luna still stands on the ridge above the river.",
+            "the passages hold no year, which the question asks for",
+            id="a-measure-is-no-year",
+        ),
+        pytest.param(
             "Who was the architect of the Tower Theatre?",
             "The Tower Theatre opened in 1939 in the Tower District of Fresno.",
             "The Tower Theatre was designed by S. Charles Lee.",

@@ -105,6 +105,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "It was commissioned by Odo in the previous half century.",
             "Odo died in 1097 at Palermo.",
         ),
+        # ...nor is a measure: a number of days, feet or years is no year.
+        (
+            "In what year did the protester leave the tree?",
+            "She lived in a 180-foot, 600-year-old redwood for 738 days.",
+            "She left the redwood in 1999, after 738 days.",
+        ),
         # A height is measured: a count of trees is not one.
         (
             "How tall do the tallest trees grow?",
@@ -155,6 +161,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "How many subscribers did Sky have in 2015?",
             "On 18 November 2015, Sky announced Sky Q.",
             "In 2015 Sky had 11 million subscribers.",
+        ),
+        # ...nor does "one of", which picks one thing out.
+        (
+            "How many homes did the great fire destroy?",
+            "It was one of the worst fires in the state's history.",
+            "It destroyed one of every three homes, some 2,000 in all.",
         ),
         # ...while a count in a dated sentence still counts.
         (
