@@ -37,7 +37,7 @@ def measure_support(searcher: Searcher, profile: QuestionProfile, chosen: list[H
     return Support(
         dense=max((h.dense_sentence for h in chosen), default=0.0),
         coverage=searcher.coverage(searcher.term_weights(profile.terms, profile.carried), context_terms),
-        missing_numbers=tuple(n for n in profile.numbers if not any(n in c for c in contexts)),
+        missing_numbers=tuple(n for n in profile.numbers if not any(_mentions(c, n) for c in contexts)),
         holds_type=any(holds_type(searcher, profile, h) for h in chosen),
     )
 
@@ -76,7 +76,14 @@ def mentions_numbers(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> 
     if not profile.numbers:
         return True  # most questions name none: no context to build
     context = _titled_context(searcher, hit)
-    return all(number in context for number in profile.numbers)
+    return all(_mentions(context, number) for number in profile.numbers)
+
+
+def _mentions(text: str, number: str) -> bool:
+    """Whether `text` mentions a number: digits anywhere ("1901" in "1901s"), a Roman numeral as a word."""
+    if not number.isalpha():
+        return number in text
+    return re.search(rf"\b{number}\b", text) is not None
 
 
 def _titled_context(searcher: Searcher, hit: Hit) -> str:

@@ -72,6 +72,7 @@ _PARTICLES = frozenset("de von van der da di la le bin ibn al del du".split())
 _CAPITALISED_RUN = re.compile(rf"[A-Z][\w'’.-]*(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)*[A-Z][\w'’.-]*)*")
 _SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;]\s*)$")
 _ROMAN_NUMERAL = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # "II" in "Richard II"
+_ROMAN_WORD = re.compile(r"\b[IVXLC]{2,}\b")
 _POSSESSIVE = re.compile(r"['’]s$")
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
@@ -152,10 +153,15 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
         text=question,
         terms=tuple(dict.fromkeys(content_terms(question))),
         names=names,
-        numbers=tuple(_NUMBER.findall(question)),
+        numbers=(*_NUMBER.findall(question), *_roman_numerals(question)),
         expects=expects,
         carried=dict(carried or {}),
     )
+
+
+def _roman_numerals(question: str) -> list[str]:
+    """The Roman numerals a question names ("Super Bowl XLVIII", "Henry VIII"), two letters or more."""
+    return [word for word in _ROMAN_WORD.findall(question) if _ROMAN_NUMERAL.match(word)]
 
 
 def has_answer_type(profile: QuestionProfile, text: str) -> bool:

@@ -51,6 +51,8 @@ def test_a_number_the_passages_never_mention_is_declined(searcher: Searcher) -> 
     assert answer_question(searcher, "What do fishing boats do at the northern quay every morning?").answered
     answer = answer_question(searcher, "What did fishing boats do at the northern quay in 1887?")
     assert not answer.answered and answer.reason == "the passages do not mention 1887"
+    answer = answer_question(searcher, "What did fishing boats do at the northern quay in Regatta XIV?")
+    assert not answer.answered and answer.reason == "the passages do not mention XIV"
 
 
 def test_a_kind_of_answer_the_passages_lack_is_declined(searcher: Searcher) -> None:

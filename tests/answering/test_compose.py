@@ -193,19 +193,33 @@ def test_a_sentence_closer_in_meaning_joins_the_answer_on_the_real_manual(
     assert not set(content_terms(question)) & set(content_terms(meant))
 
 
-def test_a_question_naming_a_year_is_answered_from_the_passage_that_mentions_it(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
+@pytest.mark.parametrize(
+    ("text", "question", "excerpt"),
+    [
+        pytest.param(
+            "The old quay was rebuilt by the harbour board after the great storm.\n\n"
+            "Fishing boats unload at the northern quay every morning.\n\n"
+            "In 1902 the engineer Anton Kovac rebuilt the southern pier.",
+            "Who rebuilt the quay in 1902?",
+            "In 1902 the engineer Anton Kovac rebuilt the southern pier.",
+            id="a-year",
+        ),
+        pytest.param(
+            "The Velmar Regatta is sailed every summer in the bay, and its winner is named its champion.\n\n"
+            "Regatta XII was won by the Kovac brothers.\n\n"
+            "The champion of Regatta XIV was Marta Sol, sailing alone.",
+            "Who was the winner of Velmar Regatta XII?",
+            "Regatta XII was won by the Kovac brothers.",
+            id="a-roman-numeral",
+        ),
+    ],
+)
+def test_a_question_naming_a_number_is_answered_from_the_passage_that_mentions_it(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str, question: str, excerpt: str
 ) -> None:
-    searcher = _searcher_over(
-        tmp_path,
-        embedder,
-        "The old quay was rebuilt by the harbour board after the great storm.\n\n"
-        "Fishing boats unload at the northern quay every morning.\n\n"
-        "In 1902 the engineer Anton Kovac rebuilt the southern pier.",
-    )
-    answer = answer_question(searcher, "Who rebuilt the quay in 1902?")
+    answer = answer_question(_searcher_over(tmp_path, embedder, text), question)
     assert answer.answered, answer.reason
-    assert answer.citations[0].excerpt == "In 1902 the engineer Anton Kovac rebuilt the southern pier."
+    assert answer.citations[0].excerpt == excerpt
 
 
 @pytest.mark.parametrize("holds_answer", [False, True], ids=["without-the-answer", "with-the-answer"])
