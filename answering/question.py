@@ -237,11 +237,11 @@ def _names_a_person(run: list[str], asked: set[str]) -> bool:
 def _is_a_name(word: str) -> bool:
     """Whether a lower-case word names someone in particular, or is no noun at all (a name, as far as WordNet knows).
 
-    A hyphenated word is a name when one of its parts is ("Jean-Paul"), not when it joins nouns ("UK-Japanese").
+    A hyphenated word is what its last part is: "Jean-Paul" a name, "UK-Japanese" or "Indo-Pacific" a noun.
     """
     parts = [part for part in word.split("-") if part]
     if len(parts) > 1:
-        return any(_is_a_name(part) for part in parts)
+        return _is_a_name(parts[-1])
     return names_someone(word) or not is_noun(word)
 
 

@@ -95,6 +95,11 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "There is room for UK-Japanese cooperation with the US.",
             "The UK ambassador to Japan is Julia Longbottom.",
         ),
+        (
+            "Who is the British defence secretary?",
+            "The meeting shares features with its counterparts in the Indo-Pacific region.",
+            "The British defence secretary is Jean-Paul Smith.",
+        ),
         # ...and a title counts when a name goes with it.
         (
             "Who was Ayurbarwada's son?",
