@@ -36,7 +36,7 @@ def open_index(index_dir: Path, embedder: Embedder, model_name: str) -> Searcher
 
 
 def index_outdated(index_dir: Path, embedder: Embedder, corpus_dir: Path) -> bool:
-    """Whether the index folder needs a build: none yet, older cleaning, another precision, or newer corpus files."""
+    """Whether the index folder needs a build: none yet, older ingestion, another precision, or newer corpus files."""
     if not (index_dir / "current").exists():
         return True
     version = live_version_path(index_dir)

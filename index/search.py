@@ -94,7 +94,7 @@ class Searcher:
 
     @property
     def ingestion_outdated(self) -> bool:
-        """Whether an older ingestion cleaned this version's text; a rebuild applies the current one."""
+        """Whether an older ingestion cleaned or embedded this version's text; a rebuild applies the current one."""
         return self._stored.ingestion_outdated
 
     def text(self, sentence: Sentence) -> str:

@@ -49,7 +49,7 @@ class StoredIndex:
 
     @property
     def ingestion_outdated(self) -> bool:
-        """Whether an older ingestion cleaned its text; a rebuild applies the current cleaning."""
+        """Whether an older ingestion cleaned or embedded its text; a rebuild applies the current one."""
         return ingestion_outdated(self.manifest)
 
     def text(self, sentence: Sentence) -> str:

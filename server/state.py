@@ -86,7 +86,7 @@ class IndexHolder:
             settle_heap()
             log.info("serving index %s", searcher.version)
             if searcher.ingestion_outdated:
-                log.warning("index %s was cleaned by an older ingestion: rebuild it to apply the current one", target)
+                log.warning("index %s was made by an older ingestion: rebuild it to apply the current one", target)
             return True
 
     def _refuse(self, target: Path | None, reason: str) -> None:

@@ -19,10 +19,12 @@ from index.ingest.repair import clean_text
 log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
-# Raised whenever cleaning changes the text a corpus yields, so an index built before is known stale.
+# Raised whenever cleaning changes the text a corpus yields, or what is embedded of it, so an index
+# built before is known stale.
 # 2: ligatures are re-inserted only where the document shows them lost. 3: NUL characters removed.
-# 4: PDFs read with PDFium, page furniture left out, pages recorded.
-INGESTION_VERSION = 4
+# 4: PDFs read with PDFium, page furniture left out, pages recorded. 5: in a corpus of several
+# documents, each sentence is embedded with its document's title in front (index/embedding/inputs.py).
+INGESTION_VERSION = 5
 MAX_DOCUMENT_BYTES = 10_000_000  # of extracted text; larger documents are skipped (QA_MAX_DOCUMENT_BYTES)
 READ_FACTOR = 4  # a file is read at all only up to this many times the text limit (PDF and HTML hold more)
 MAX_TITLE_CHARS = 300

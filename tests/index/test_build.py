@@ -36,6 +36,24 @@ def test_vectors_are_the_real_model_embeddings(essay_index: Path, embedder: Sent
     assert np.allclose(stored.vectors.stored()[5], expected, atol=1e-5)
 
 
+def test_in_a_corpus_of_several_documents_a_sentence_is_embedded_with_its_documents_title(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "anton-kovac.txt").write_text("He rebuilt the southern pier in 1902.", encoding="utf-8")
+    (corpus / "lena-sol.txt").write_text("She designed the northern ferry in 1905.", encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder, "all-MiniLM-L6-v2")
+    stored = load_current(tmp_path / "idx")
+    size = len(stored.sentences)
+    for row, sentence in enumerate(stored.sentences):
+        title = stored.documents[sentence.doc_id].title
+        titled = embedder.embed([f"{title}: {stored.text(sentence)}"])[0]
+        assert np.allclose(stored.vectors.stored()[row], titled, atol=1e-5)
+        context = embedder.embed([stored.context(sentence)])[0]  # a context window is embedded as it is
+        assert np.allclose(stored.vectors.stored()[size + row], context, atol=1e-5)
+
+
 def test_bfloat16_vectors_are_unit_length_and_never_mixed_with_float32_ones(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:

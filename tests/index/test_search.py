@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Searcher, Sentence
+from index import Searcher, Sentence, SentenceTransformerEmbedder, build_index, open_index
 from index.terms import content_terms
 from tests.conftest import FakeEmbedder, fake_searcher
 
@@ -87,3 +87,26 @@ def test_an_excerpt_quoting_sentences_in_a_row_gives_their_rows(tmp_path: Path, 
     assert searcher.quoted_rows("Astronomers there surveyed variable stars. The survey catalogued stars.") == []
     # A client's history may quote anything: a megabyte that is no sentence is searched sentence-long at a time.
     assert searcher.quoted_rows(f"{searcher.text(joined)} " + "stars " * 200_000) == []
+
+
+def test_in_a_corpus_of_several_documents_a_sentence_is_found_by_its_documents_subject(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    # Two lives told alike: the sentence that answers names neither person, only its document's title does.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, pronoun, object_pronoun, pier in (
+        ("Anton Kovac", "he", "him", "southern"),
+        ("Lena Sol", "she", "her", "northern"),
+    ):
+        text = (
+            f"{name} was born in Velmar in 1861 and studied at its naval school.\n\n"
+            f"After school {pronoun} sailed for ten years on cargo ships along the coast.\n\n"
+            f"The harbour board later hired {object_pronoun} as an engineer.\n\n"
+            f"In 1902 {pronoun} rebuilt the {pier} pier."
+        )
+        (corpus / f"{name.lower().replace(' ', '-')}.txt").write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    searcher = open_index(tmp_path / "idx", embedder, "m")
+    best = searcher.search("Which pier did Anton Kovac rebuild?", limit=1)[0]
+    assert searcher.text(best.sentence) == "In 1902 he rebuilt the southern pier."
