@@ -35,8 +35,8 @@ def test_the_kind_of_answer_a_question_expects(question: str, expects: str | Non
         ("What did the fleet do in 1191?", ("1191",)),
         ("Who was named MVP of Super Bowl XLVIII?", ("XLVIII",)),
         ("Which wife of Henry VIII was beheaded in 1536?", ("1536", "VIII")),
-        # A capital I is a pronoun, and letters that make no numeral ("CD", "MVP") are names.
-        ("Can I burn the CD with MVP tools?", ()),
+        # A capital I is a pronoun, and capitals that make no numeral ("CIVIC", "MVP") are names.
+        ("Can I burn the CIVIC disc with MVP tools?", ()),
     ],
 )
 def test_the_numbers_a_question_names_in_figures_or_roman_numerals(question: str, numbers: tuple[str, ...]) -> None:
