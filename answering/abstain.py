@@ -13,6 +13,7 @@ MIN_CONFIDENCE = 0.4  # calibrated on the dev set and eval/essay-negatives.jsonl
 RESTATES = "the passages hold only the question's own words, nothing that answers it"
 # "Was it built in stone or in wood?" is answered in its own words.
 _ALTERNATIVES = re.compile(r"\bor\b", re.IGNORECASE)
+_ROUND_HUNDRED = re.compile(r"1[0-9]00")  # a year that names a century ("the 1300s")
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,20 @@ def mentions_numbers(searcher: Searcher, profile: QuestionProfile, hit: Hit) -> 
 
 
 def _mentions(text: str, number: str) -> bool:
-    """Whether `text` mentions a number: digits anywhere ("1901" in "1901s"), a Roman numeral as a word."""
+    """Whether `text` mentions a number: digits anywhere ("1901" in "1901s"), a Roman numeral as a word.
+
+    A round hundred is a century too: "the 1300s" and "around 1600" are the 14th and 17th centuries.
+    """
+    if _ROUND_HUNDRED.fullmatch(number) and _century(int(number) // 100 + 1).search(text):
+        return True
     if not number.isalpha():
         return number in text
     return re.search(rf"\b{number}\b", text) is not None
+
+
+def _century(ordinal: int) -> re.Pattern[str]:
+    """How a text names a century: "14th century", "the 21st-century", "the 16th and 17th centuries"."""
+    return re.compile(rf"\b{ordinal}(?:st|nd|rd|th)[ -]centur(?:y|ies)\b", re.IGNORECASE)
 
 
 def _titled_context(searcher: Searcher, hit: Hit) -> str:

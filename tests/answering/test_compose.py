@@ -212,6 +212,14 @@ def test_a_sentence_closer_in_meaning_joins_the_answer_on_the_real_manual(
             "Regatta XII was won by the Kovac brothers.",
             id="a-roman-numeral",
         ),
+        pytest.param(
+            "Velmar was a small fishing port for most of its history.\n\n"
+            "In the 14th century the town grew rich as a centre of the wool trade.\n\n"
+            "In the 16th century its shipyards were among the busiest on the coast.",
+            "Which commodity made Velmar a hub of commerce in the 1300s?",
+            "In the 14th century the town grew rich as a centre of the wool trade.",
+            id="a-century-as-a-round-year",
+        ),
     ],
 )
 def test_a_question_naming_a_number_is_answered_from_the_passage_that_mentions_it(
