@@ -86,7 +86,7 @@ def build_locked(
     try:
         sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
         texts = {doc.doc_id: doc.text for doc in documents}
-        sentence_texts = sentence_inputs(sentences, texts, {doc.doc_id: doc.title for doc in documents})
+        sentence_texts = sentence_inputs(sentences, {doc.doc_id: doc for doc in documents})
         context_texts = [texts[s.doc_id][s.context_start : s.context_end] for s in sentences]
         if on_total:
             on_total(2 * len(sentences))
@@ -125,9 +125,7 @@ def validate_version(path: Path, embedder: Embedder, model_name: str) -> None:
     check_model(stored, embedder, model_name)
     size = len(stored.sentences)
     probes = [stored.sentences[i] for i in np.linspace(0, size - 1, min(SMOKE_QUERIES, size)).astype(int)]
-    titles = {doc_id: doc.title for doc_id, doc in stored.documents.items()}
-    texts = {doc_id: doc.text for doc_id, doc in stored.documents.items()}
-    queries = embedder.embed(sentence_inputs(probes, texts, titles))
+    queries = embedder.embed(sentence_inputs(probes, stored.documents))
     scores, ids = stored.vectors.search(queries, 2)
     for probe, found, score in zip(probes, ids, scores, strict=True):
         if stored.text(probe) not in {stored.text(stored.sentences[int(i) % size]) for i in found} or score[0] < 0.98:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from index.ingest.corpus import Document
 from index.ingest.segment import Sentence
 
 
-def sentence_inputs(sentences: Sequence[Sentence], texts: Mapping[str, str], titles: Mapping[str, str]) -> list[str]:
+def sentence_inputs(sentences: Sequence[Sentence], documents: Mapping[str, Document]) -> list[str]:
     """The text embedded for each sentence: `title: sentence` when the corpus holds several documents."""
-    titled = len(titles) > 1
-    return [
-        f"{titles[s.doc_id]}: {texts[s.doc_id][s.start : s.end]}" if titled else texts[s.doc_id][s.start : s.end]
-        for s in sentences
-    ]
+    titled = len(documents) > 1
+    inputs = []
+    for s in sentences:
+        document = documents[s.doc_id]
+        text = document.text[s.start : s.end]
+        inputs.append(f"{document.title}: {text}" if titled else text)
+    return inputs
