@@ -19,7 +19,7 @@ from answering.continuity import (
     past_empty_leads,
 )
 from answering.conversation import Reading
-from answering.question import QuestionProfile, analyze
+from answering.question import QuestionProfile, analyze, has_answer_type
 from index import Hit, Searcher
 
 MAX_SENTENCES = 3
@@ -186,8 +186,9 @@ def _continued(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) 
     - The next sentence of its paragraph, when the question does not say what kind of answer it
       wants: a lead found by the question's subject often sets the scene for the next sentence,
       which holds what was asked ("By far the most famous work of Norman art is the Bayeux
-      Tapestry ..." before "It was commissioned by Odo ..."). A lead chosen for holding the kind
-      asked for stands alone.
+      Tapestry ..." before "It was commissioned by Odo ..."). When the question does say, the next
+      sentence joins only if it goes on about the lead's subject (it opens with a pronoun) and holds
+      that kind: "Who commissioned the Tapestry?" is answered by Odo, not by "Norman".
     - The sentence before it, when it opens with a pronoun ("It", "He", "Their"): that sentence
       says whom or what the pronoun stands for.
     The excerpt still counts as one passage. A sentence is not joined when another citation quotes
@@ -198,12 +199,22 @@ def _continued(searcher: Searcher, profile: QuestionProfile, chosen: list[Hit]) 
         return chosen
     lead, others = chosen[0], chosen[1:]
     joined: list[int] = []
-    if profile.expects is None and _may_join(searcher, chosen, lead.row + 1, joined):
+    if _goes_on(searcher, profile, lead) and _may_join(searcher, chosen, lead.row + 1, joined):
         joined.append(lead.row + 1)
     if _OPENS_WITH_PRONOUN.match(searcher.text(lead.sentence)) and _may_join(searcher, chosen, lead.row - 1, joined):
         joined.append(lead.row - 1)
     span = searcher.span(min(lead.row, *joined), max(lead.row, *joined)) if joined else None
     return [replace(lead, sentence=span), *others] if span else chosen
+
+
+def _goes_on(searcher: Searcher, profile: QuestionProfile, lead: Hit) -> bool:
+    """Whether the lead's next sentence may join it: any when no kind is asked for, else one going on with the kind."""
+    if profile.expects is None:
+        return True
+    if lead.row + 1 >= searcher.size:
+        return False
+    following = searcher.text(searcher.sentence(lead.row + 1))
+    return _OPENS_WITH_PRONOUN.match(following) is not None and has_answer_type(profile, following)
 
 
 def _may_join(searcher: Searcher, chosen: list[Hit], row: int, joined: list[int]) -> bool:
