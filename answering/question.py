@@ -12,7 +12,8 @@ from index import STOPWORDS, TOKEN, content_terms, stem
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
 # "Many" is left out: it says there were a lot, not how many ("many new maintainers").
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|"
     r"hundreds?|thousands?|millions?|billions?|dozens?|several|few"
 )
 _UNITS = (  # what a length, height, distance, weight or duration is measured in

@@ -193,6 +193,17 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The fleet left Messina on 10 April.",
             "A fleet of 12 ships left Messina on 10 April.",
         ),
+        # A count written in words from thirteen to ninety counts as much as one in figures.
+        (
+            "How many of the points of discussion were agreed on?",
+            "Agreement was reached on most points, except the Eucharist.",
+            "Agreement was achieved on fourteen points, except the Eucharist.",
+        ),
+        (
+            "How many delegates signed the charter?",
+            "The charter was signed by the delegates in the hall.",
+            "The charter was signed by seventy delegates in the hall.",
+        ),
         # The year the question names is not its answer, digit by digit or whole.
         (
             "How many ships carried the settlers in 1624?",
