@@ -75,6 +75,14 @@ _SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;]\s*)$")
 _ROMAN_NUMERAL = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # "II" in "Richard II"
 _ROMAN_WORD = re.compile(r"\b[IVXLC]{2,}\b")
 _POSSESSIVE = re.compile(r"['’]s$")
+# "When John Fox left, who replaced him?" asks who: a clause that sets the scene before the question
+# proper says nothing of the kind of answer wanted ("When was it signed, and by whom?" is no such clause).
+_OPENING_CLAUSE = re.compile(
+    r"^\s*(?:when|if|after|before|while|once|since|although|as|because)\b"
+    r"(?!\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might)\b)[^,?]*,\s*"
+    r"(?=.*\b(?:who|whom|whose|what|which|where|when|how|why)\b)",
+    re.IGNORECASE,
+)
 _EXPECTATIONS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which) year\b", re.I)),
     (
@@ -147,8 +155,9 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
         for i, w in enumerate(words)
         if w[:1].isupper() and (i > 0 or w.isupper()) and w.lower() not in STOPWORDS
     )
-    expects = next((kind for kind, pattern in _EXPECTATIONS if pattern.search(question)), None)
-    if expects == "person" and _asks_for_a_role(question):
+    asked = question[opening.end() :] if (opening := _OPENING_CLAUSE.match(question)) else question
+    expects = next((kind for kind, pattern in _EXPECTATIONS if pattern.search(asked)), None)
+    if expects == "person" and _asks_for_a_role(asked):
         expects = PERSON_NAME
     return QuestionProfile(
         text=question,

@@ -20,6 +20,10 @@ from answering.question import analyze, has_answer_type
         ("Which company built the missile?", "name"),
         ("When was the naval agreement signed?", "date"),
         ("How many Eurofighters visited Japan?", "number"),
+        # A clause that sets the scene does not say what the question proper asks for.
+        ("When John Fox left the Broncos, who replaced him?", "person"),
+        ("When many people are arrested, what tactic do they use?", None),
+        ("When was it signed, and by whom?", "date"),
         ("Who is William Tow?", None),
         ("Who were the Five Eyes", None),
         ("What is JNAAM?", None),
