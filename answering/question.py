@@ -23,12 +23,16 @@ _UNITS = (  # what a length, height, distance, weight or duration is measured in
 )
 _MEASURE = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|half a))\s?(?:[-–]\s?)?(?:{_UNITS})\b"  # "55 metres"
 _MONTHS = "january february march april may june july august september october november december".split()
-_CALENDAR = frozenset([*_MONTHS, *"monday tuesday wednesday thursday friday saturday sunday".split()])
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_CALENDAR = frozenset([*_MONTHS, *_WEEKDAYS])
 _YEAR = r"1[0-9]{3}|20[0-9]{2}"  # a year as texts write one
+# An early year is written with three figures, after the word that dates by it ("began in 911").
+_EARLY_YEAR = r"\b(?:in|since|until|till|by|from|around|circa)\s+[1-9][0-9]{2}\b"
 ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
-    # A year, a month, a century, or a time back from now ("3.5 billion years ago").
+    # A year, a month, a weekday, a century, a time of day, or a time back from now ("3.5 billion years ago").
     "date": re.compile(
-        rf"\b(?:{_YEAR})s?\b|\b(?:{'|'.join(_MONTHS)})\b|\b(?:century|decade)\b"
+        rf"\b(?:{_YEAR})s?\b|{_EARLY_YEAR}|\b(?:{'|'.join(_MONTHS + _WEEKDAYS)})s?\b|\b(?:century|decade)\b"
+        r"|\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|[ap]m\b)|\b(?:noon|midnight)\b"
         rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a)\s+(?:(?:thousand|million|billion)\s+)?years?\s+ago\b",
         re.IGNORECASE,
     ),
@@ -58,6 +62,8 @@ _MONTH_BEFORE_DAY = re.compile(rf"\b(?:{_MONTH})\s+$")
 _MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
 # ...unless the question asks how often.
 _ASKS_TIMES = re.compile(r"\bhow many times\b|\bhow often\b", re.IGNORECASE)
+_EARLY_YEAR_MATCH = re.compile(_EARLY_YEAR, re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _ONE_OF = re.compile(r"\s+of\b")  # "one of the worst disasters" picks one out; it counts nothing
 _UNIT_AFTER = re.compile(rf"\s?(?:[-–]\s?)?(?:{_UNITS})\b|\s?%", re.IGNORECASE)  # "738 days", "180-foot"
 # "Who was the architect of ...?" asks for a person's name: the role is a noun WordNet files under
@@ -274,9 +280,18 @@ def _is_not_the_kind(profile: QuestionProfile, text: str, match: re.Match[str]) 
     """Whether a number offered as a count or a year is neither: it counts or dates something else."""
     if profile.expects == "year":
         return _UNIT_AFTER.match(text, match.end()) is not None  # "for 738 days" measures; it dates nothing
+    if profile.expects == "date" and _EARLY_YEAR_MATCH.fullmatch(match.group()):
+        return _counts_things(text, match)
     if profile.expects == "number":
         return _is_not_a_count(profile, text, match)
     return False
+
+
+def _counts_things(text: str, match: re.Match[str]) -> bool:
+    """Whether a number counts or measures what follows it ("in 300 ships", "by 200 km"), not dates."""
+    following = _NEXT_WORD.match(text, match.end())
+    counted = following is not None and following.group(1) not in STOPWORDS
+    return counted or _UNIT_AFTER.match(text, match.end()) is not None
 
 
 def _is_not_a_count(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:

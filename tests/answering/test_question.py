@@ -208,6 +208,15 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The charter was signed by the delegates in the hall.",
             "The charter was signed by seventy delegates in the hall.",
         ),
+        # "When" is answered by an early year after the word that dates by it, not by a count...
+        (
+            "When was the duchy founded?",
+            "The duchy sent in 300 ships to the coast.",
+            "The duchy began in 911 as a fiefdom.",
+        ),
+        # ...by a weekday, or by a time of day.
+        ("When is media day held?", "Media day is held before the game.", "Media day is held on Tuesday afternoon."),
+        ("When did Luther wake?", "Luther woke with chest pain.", "At 1 a.m. Luther woke with chest pain."),
         # The year the question names is not its answer, digit by digit or whole.
         (
             "How many ships carried the settlers in 1624?",
