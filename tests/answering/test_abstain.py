@@ -21,7 +21,7 @@ NOTES = {
         "The harbour authority was founded by Marta Kovac.\n\n"
         "The breakwater protects the inner harbour from winter storms. "
         "Fishing boats unload at the northern quay every morning.\n\n"
-        "The lighthouse keeper rings the fog bell during storms."
+        "The lighthouse keeper rings the fog bell to warn passing ships."
     ),
 }
 

@@ -215,8 +215,24 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The duchy began in 911 as a fiefdom.",
         ),
         # ...by a weekday, or by a time of day.
-        ("When is media day held?", "Media day is held before the game.", "Media day is held on Tuesday afternoon."),
+        ("When is media day held?", "Media day is held in the stadium.", "Media day is held on Tuesday afternoon."),
         ("When did Luther wake?", "Luther woke with chest pain.", "At 1 a.m. Luther woke with chest pain."),
+        # ...or by an event it follows or falls in, other than one the question names.
+        (
+            "When do members vote on the bill?",
+            "Members vote on the bill in the chamber.",
+            "After a general debate, members vote on the bill.",
+        ),
+        (
+            "When was that group founded?",
+            "Scholars call the group a challenge, since they do not accord with theory.",
+            "The group was founded after the war.",
+        ),
+        (
+            "When did the fleet sail after the storm?",
+            "The fleet sailed after the storm.",
+            "The fleet sailed after the storm, at the start of the season.",
+        ),
         # The year the question names is not its answer, digit by digit or whole.
         (
             "How many ships carried the settlers in 1624?",
