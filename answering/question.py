@@ -18,10 +18,10 @@ _NUMBER_WORDS = (
 )
 _UNITS = (  # what a length, height, distance, weight or duration is measured in
     r"(?:kilo|centi|milli)?met(?:er|re)s?|k?m|cm|mm|feet|foot|ft|inch(?:es)?|yards?|miles?|mi|"
-    r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|light[- ]years?|"
+    r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|light[- ]years?|stor(?:e?ys|ies)|floors|"
     r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century"
 )
-_MEASURE = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|half a))\s?(?:[-–]\s?)?(?:{_UNITS})\b"  # "55 metres"
+_MEASURE = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|(?:one[- ])?half(?: an?)?|a quarter))\s?(?:[-–]\s?)?(?:{_UNITS})\b"
 _MONTHS = "january february march april may june july august september october november december".split()
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _CALENDAR = frozenset([*_MONTHS, *_WEEKDAYS])

@@ -233,6 +233,17 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The fleet sailed after the storm.",
             "The fleet sailed after the storm, at the start of the season.",
         ),
+        # A height may be told in storeys, a distance in a fraction of a unit.
+        (
+            "How high are the buildings?",
+            "The buildings have domes and turrets.",
+            "The buildings are four stories high.",
+        ),
+        (
+            "How far is the college from the district?",
+            "The college is north of the district.",
+            "The college is one-half mile north of the district.",
+        ),
         # The year the question names is not its answer, digit by digit or whole.
         (
             "How many ships carried the settlers in 1624?",
