@@ -51,8 +51,10 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "measure": re.compile(_MEASURE, re.IGNORECASE),
-    # How long something went on: a measure ("did the tunnel run" asks a length), or when it ended.
-    "duration": re.compile(rf"{_MEASURE}|\b(?:until|till)\s+\w", re.IGNORECASE),
+    # How long something went on: a measure ("did the tunnel run" asks a length), when it ended or began.
+    "duration": re.compile(
+        rf"{_MEASURE}|\b(?:until|till)\s+\w|\bsince\s+(?:the\s+)?(?:{_YEAR}|{'|'.join(_MONTHS)})", re.IGNORECASE
+    ),
     "number": re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     "name": re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-zA-Z]"),
 }

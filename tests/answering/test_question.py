@@ -233,6 +233,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The fleet sailed after the storm.",
             "The fleet sailed after the storm, at the start of the season.",
         ),
+        # How long something has gone on is told by when it began.
+        (
+            "How long has the station been the hospital radio service?",
+            "The station has been the hospital radio service for most hospitals.",
+            "The station has been the hospital radio service since 1951.",
+        ),
         # A height may be told in storeys, a distance in a fraction of a unit.
         (
             "How high are the buildings?",
