@@ -288,7 +288,8 @@ def _has_noun_of_kind(expects: str, text: str, asked: set[str]) -> bool:
 
 
 def _is_not_the_kind(profile: QuestionProfile, text: str, match: re.Match[str]) -> bool:
-    """Whether a number offered as a count or a year is neither: it counts or dates something else."""
+    """Whether what looks like the kind asked for is not: a count or year that counts, measures or dates
+    something else, or a time told by an event the question itself names ("after the storm")."""
     if profile.expects == "year":
         return _UNIT_AFTER.match(text, match.end()) is not None  # "for 738 days" measures; it dates nothing
     if profile.expects == "date" and _EARLY_YEAR_MATCH.fullmatch(match.group()):
