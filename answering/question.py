@@ -47,7 +47,8 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
     "year": re.compile(r"\b[1-9][0-9]{2,3}s?\b"),
     "percent": re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.IGNORECASE),
     "money": re.compile(
-        r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|pounds?|euros?|yen)\b",
+        r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|pounds?|euros?|yen)\b"
+        r"|\b(?:is|are|was|were|be|been)\s+free\b|\bfree of charge\b|\bat no (?:cost|charge)\b",
         re.IGNORECASE,
     ),
     "measure": re.compile(_MEASURE, re.IGNORECASE),

@@ -233,6 +233,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The fleet sailed after the storm.",
             "The fleet sailed after the storm, at the start of the season.",
         ),
+        # A price may be nothing.
+        (
+            "How much does entry to the museum cost?",
+            "Entry to the museum is through the west door.",
+            "Entry to the museum is free.",
+        ),
         # How long something has gone on is told by when it began.
         (
             "How long has the station been the hospital radio service?",
