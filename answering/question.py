@@ -203,6 +203,9 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
         asked = set(profile.names) | profile.asked_terms
         if profile.expects == PERSON_NAME:
             return any(_names_a_person(run, asked) for run in _name_runs(text))
+        if profile.expects == "person":
+            runs = _name_runs(text)
+            return any(_names_someone_or_a_body(run, asked) for run in runs) or _has_noun_of_kind("person", text, asked)
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]
@@ -233,7 +236,9 @@ def _name_runs(text: str) -> list[list[str]]:
         words = [word for word in words if word.lower() not in STOPWORDS or word.lower() in _PARTICLES]
         if not words:
             continue
+        # "The Dalek race ..." opens with "The": "Dalek" is capitalised for itself.
         opens_sentence = _SENTENCE_BREAK.search(text, 0, match.start()) is not None
+        opens_sentence = opens_sentence and match.group().split()[0].lower() not in STOPWORDS
         if opens_sentence and len(words) == 1 and not names_someone(words[0].lower()):
             continue
         runs.append(words)
@@ -260,6 +265,24 @@ def _names_a_person(run: list[str], asked: set[str]) -> bool:
     if _is_a_name(head.lower()):
         return True
     return "person" in noun_kinds(head.lower()) and any(_is_a_name(word) for word in words if word != head.lower())
+
+
+def _names_someone_or_a_body(run: list[str], asked: set[str]) -> bool:
+    """Whether a run of capitalised words may name a person or a body of people the question does not give.
+
+    A person's name as for a role ("Newton"; "DeMarcus Ware", a given name before a surname that is
+    also a noun), or a name ending in a noun of a person or a group ("Royal Geographical Society",
+    "Dominican Friars"); not a place or a thing ("Soho Square", "Royal Charter").
+    """
+    if _names_a_person(run, asked):
+        return True
+    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
+    if all(word in asked or stem(word) in asked for word in words):
+        return False
+    head_kinds = noun_kinds(words[-1])
+    if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]) and "location" not in head_kinds:
+        return True
+    return not head_kinds.isdisjoint(_NOUN_KINDS["person"])
 
 
 def _is_a_name(word: str) -> bool:

@@ -93,6 +93,20 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "In 1914 the American Geographical Society opened its new building.",
             "In 1914 Isiah Bowman was the director of the Royal Geographical Society.",
         ),
+        # ...and a capitalised word after "The" is capitalised for itself, not for opening the sentence.
+        (
+            "Who are the oldest villains of the show?",
+            "The oldest villains of the show first appeared in 1963.",
+            "The Dalek race are the oldest villains of the show.",
+        ),
+        # Any "who" asks for a person or a body of people: a place or a thing named is neither...
+        (
+            "Who designed the church?",
+            "The church was established by Royal Charter and stands in Soho Square.",
+            "The church was designed by the Royal Geographical Society.",
+        ),
+        # ...while a surname that is also a noun still names someone after a given name.
+        ("Who sacked Newton?", "Newton was sacked in the second half.", "Newton was sacked by DeMarcus Ware."),
         # A hyphenated word joining nouns names no one...
         (
             "Who is the UK ambassador to Japan?",
