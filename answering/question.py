@@ -206,6 +206,9 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
         if profile.expects == "person":
             runs = _name_runs(text)
             return any(_names_someone_or_a_body(run, asked) for run in runs) or _has_noun_of_kind("person", text, asked)
+        if profile.expects == "place":
+            runs = _name_runs(text)
+            return any(_may_name_a_place(run, asked) for run in runs) or _has_noun_of_kind("place", text, asked)
         names = ANSWER_PATTERNS["name"].finditer(text)
         return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]
@@ -283,6 +286,20 @@ def _names_someone_or_a_body(run: list[str], asked: set[str]) -> bool:
     if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]) and "location" not in head_kinds:
         return True
     return not head_kinds.isdisjoint(_NOUN_KINDS["person"])
+
+
+def _may_name_a_place(run: list[str], asked: set[str]) -> bool:
+    """Whether a run of capitalised words may name a place the question does not give.
+
+    Not when a word of it is a particular person in WordNet ("Martin Luther") or it ends in a noun
+    of a person ("Protestant"); a name WordNet does not know ("Eisleben") may be a place.
+    """
+    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
+    if all(word in asked or stem(word) in asked for word in words) or _CALENDAR.intersection(words):
+        return False
+    if any(names_someone(word) for word in words if word not in asked):
+        return False
+    return "person" not in noun_kinds(words[-1])
 
 
 def _is_a_name(word: str) -> bool:

@@ -267,6 +267,14 @@ def test_a_question_naming_a_number_is_answered_from_the_passage_that_mentions_i
             id="who-wants-a-person-or-a-body-not-a-place-or-thing",
         ),
         pytest.param(
+            "In what town was Katharina von Velmar born?",
+            "Katharina von Velmar married Martin Luther in 1525.",
+            "Katharina von Velmar was born in Lippendorf.",
+            "Their marriage set a model for Protestant clergy.",
+            "the passages hold no place, which the question asks for",
+            id="a-persons-name-is-no-place",
+        ),
+        pytest.param(
             "Who was the architect of the Tower Theatre?",
             "The Tower Theatre opened in 1939 in the Tower District of Fresno.",
             "The Tower Theatre was designed by S. Charles Lee.",

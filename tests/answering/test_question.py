@@ -107,6 +107,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
         ),
         # ...while a surname that is also a noun still names someone after a given name.
         ("Who sacked Newton?", "Newton was sacked in the second half.", "Newton was sacked by DeMarcus Ware."),
+        # A place is not named by a person's name, nor by a noun of a person...
+        (
+            "Where was Katharina born?",
+            "Katharina's marriage to Martin Luther set a model for Protestant clergy.",
+            "Katharina was born in Lippendorf.",
+        ),
         # A hyphenated word joining nouns names no one...
         (
             "Who is the UK ambassador to Japan?",
