@@ -173,9 +173,9 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
         for i, w in enumerate(words)
         if w[:1].isupper() and (i > 0 or w.isupper()) and w.lower() not in STOPWORDS
     )
-    asked = question[opening.end() :] if (opening := _OPENING_CLAUSE.match(question)) else question
-    expects = next((kind for kind, pattern in _EXPECTATIONS if pattern.search(asked)), None)
-    if expects == "person" and _asks_for_a_role(asked):
+    proper = question[opening.end() :] if (opening := _OPENING_CLAUSE.match(question)) else question
+    expects = next((kind for kind, pattern in _EXPECTATIONS if pattern.search(proper)), None)
+    if expects == "person" and _asks_for_a_role(proper):
         expects = PERSON_NAME
     return QuestionProfile(
         text=question,
@@ -253,6 +253,14 @@ def _without_stop(word: str) -> str:
     return word[:-1] if word.endswith(".") and "." not in word[:-1] else word
 
 
+def _new_words(run: list[str], asked: set[str]) -> list[str]:
+    """A run's words in lower case, particles left out; none if the question gives them all or one is a month or day."""
+    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
+    if all(word in asked or stem(word) in asked for word in words) or _CALENDAR.intersection(words):
+        return []
+    return words
+
+
 def _names_a_person(run: list[str], asked: set[str]) -> bool:
     """Whether a run of capitalised words may be a person's name the question does not give.
 
@@ -261,8 +269,8 @@ def _names_a_person(run: list[str], asked: set[str]) -> bool:
     of a person ("Emperor", "Khan") is a title, a name when another of its words is one ("Emperor
     Gegeen Khan"); any other noun ("Tower", "Silver") names no person. A king's numeral is passed over.
     """
-    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
-    if all(word in asked or stem(word) in asked for word in words) or _CALENDAR.intersection(words):
+    words = _new_words(run, asked)
+    if not words:
         return False
     head = run[-2] if len(run) > 1 and _ROMAN_NUMERAL.match(run[-1]) else run[-1]
     if _is_a_name(head.lower()):
@@ -277,11 +285,11 @@ def _names_someone_or_a_body(run: list[str], asked: set[str]) -> bool:
     also a noun), or a name ending in a noun of a person or a group ("Royal Geographical Society",
     "Dominican Friars"); not a place or a thing ("Soho Square", "Royal Charter").
     """
+    words = _new_words(run, asked)
+    if not words:
+        return False
     if _names_a_person(run, asked):
         return True
-    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
-    if all(word in asked or stem(word) in asked for word in words):
-        return False
     head_kinds = noun_kinds(words[-1])
     if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]) and "location" not in head_kinds:
         return True
@@ -294,10 +302,8 @@ def _may_name_a_place(run: list[str], asked: set[str]) -> bool:
     Not when a word of it is a particular person in WordNet ("Martin Luther") or it ends in a noun
     of a person ("Protestant"); a name WordNet does not know ("Eisleben") may be a place.
     """
-    words = [word.lower() for word in run if word.lower() not in _PARTICLES]
-    if all(word in asked or stem(word) in asked for word in words) or _CALENDAR.intersection(words):
-        return False
-    if any(names_someone(word) for word in words if word not in asked):
+    words = _new_words(run, asked)
+    if not words or any(names_someone(word) for word in words if word not in asked):
         return False
     return "person" not in noun_kinds(words[-1])
 
