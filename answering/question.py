@@ -282,18 +282,17 @@ def _names_someone_or_a_body(run: list[str], asked: set[str]) -> bool:
     """Whether a run of capitalised words may name a person or a body of people the question does not give.
 
     A person's name as for a role ("Newton"; "DeMarcus Ware", a given name before a surname that is
-    also a noun), or a name ending in a noun of a person or a group ("Royal Geographical Society",
-    "Dominican Friars"); not a place or a thing ("Soho Square", "Royal Charter").
+    also a noun), or a name ending in a noun of a person, a group or a place, which may act as one
+    ("Royal Geographical Society", "Dominican Friars", "signed by Norway"); not a thing ("Royal Charter").
     """
     words = _new_words(run, asked)
     if not words:
         return False
     if _names_a_person(run, asked):
         return True
-    head_kinds = noun_kinds(words[-1])
-    if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]) and "location" not in head_kinds:
+    if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]):
         return True
-    return not head_kinds.isdisjoint(_NOUN_KINDS["person"])
+    return bool(noun_kinds(words[-1]))
 
 
 def _may_name_a_place(run: list[str], asked: set[str]) -> bool:

@@ -262,9 +262,9 @@ def test_a_question_naming_a_number_is_answered_from_the_passage_that_mentions_i
             "Who designed the French Church of Velmar?",
             "The French Church of Velmar was established by Royal Charter in 1550.",
             "The French Church of Velmar was designed by Augustus Pugin.",
-            "It now stands in Soho Square.",
+            "It now stands on the old market square.",
             "the passages hold no person, which the question asks for",
-            id="who-wants-a-person-or-a-body-not-a-place-or-thing",
+            id="who-wants-a-person-or-a-body-not-a-thing",
         ),
         pytest.param(
             "In what town was Katharina von Velmar born?",

@@ -99,12 +99,13 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The oldest villains of the show first appeared in 1963.",
             "The Dalek race are the oldest villains of the show.",
         ),
-        # Any "who" asks for a person or a body of people: a place or a thing named is neither...
+        # Any "who" asks for a person or a body of people, or a place acting as one, not a thing...
         (
             "Who designed the church?",
-            "The church was established by Royal Charter and stands in Soho Square.",
+            "The church was established by Royal Charter in 1550.",
             "The church was designed by the Royal Geographical Society.",
         ),
+        ("Who signed the accord?", "The accord was signed under a Royal Charter.", "The accord was signed by Norway."),
         # ...while a surname that is also a noun still names someone after a given name.
         ("Who sacked Newton?", "Newton was sacked in the second half.", "Newton was sacked by DeMarcus Ware."),
         # A place is not named by a person's name, nor by a noun of a person...
