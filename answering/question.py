@@ -10,6 +10,9 @@ from answering.nouns import is_noun, names_someone, noun_kinds
 from index import STOPWORDS, TOKEN, content_terms, stem
 
 _NUMBER = re.compile(r"\d+(?:[.,+]\d+)*")
+# A number the question names stands as a word of its own ("in 1901", "the 1990s", "2nd"), not as
+# part of one ("3D", "MP3"), which a passage may spell otherwise ("three-dimensional").
+_NAMED_NUMBER = re.compile(r"(?<![A-Za-z\d])\d+(?:[.,+]\d+)*(?=(?:s|st|nd|rd|th)?(?![A-Za-z]))")
 # "Many" is left out: it says there were a lot, not how many ("many new maintainers").
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -181,7 +184,7 @@ def analyze(question: str, carried: Mapping[str, float] | None = None) -> Questi
         text=question,
         terms=tuple(dict.fromkeys(content_terms(question))),
         names=names,
-        numbers=(*_NUMBER.findall(question), *_roman_numerals(question)),
+        numbers=(*_NAMED_NUMBER.findall(question), *_roman_numerals(question)),
         expects=expects,
         carried=dict(carried or {}),
     )

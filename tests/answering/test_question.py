@@ -41,6 +41,9 @@ def test_the_kind_of_answer_a_question_expects(question: str, expects: str | Non
         ("Which wife of Henry VIII was beheaded in 1536?", ("1536", "VIII")),
         # A capital I is a pronoun, and capitals that make no numeral ("CIVIC", "MVP") are names.
         ("Can I burn the CIVIC disc with MVP tools?", ()),
+        # Figures inside a word ("3D", "F16") are part of a name, which a passage may spell otherwise.
+        ("In what year did the first ABC card have a 3D look?", ()),
+        ("How fast did the F16 fly in the 1990s and the 2nd Gulf War?", ("1990", "2")),
     ],
 )
 def test_the_numbers_a_question_names_in_figures_or_roman_numerals(question: str, numbers: tuple[str, ...]) -> None:
