@@ -96,6 +96,7 @@ _SENTENCE_BREAK = re.compile(r"(?:^|[.!?:;]\s*)$")
 _ROMAN_NUMERAL = re.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")  # "II" in "Richard II"
 _ROMAN_WORD = re.compile(r"\b[IVXLC]{2,}\b")
 _POSSESSIVE = re.compile(r"['’]s$")
+_INNER_CAPITAL = re.compile(r"^.+[A-Z]")  # "BSkyB", "NASA": a name wherever it stands, unlike "Bowman"
 # "When John Fox left, who replaced him?" asks who: a clause that sets the scene before the question
 # proper says nothing of the kind of answer wanted ("When was it signed, and by whom?" is no such clause).
 _OPENING_CLAUSE = re.compile(
@@ -234,7 +235,8 @@ def _name_runs(text: str) -> list[list[str]]:
     """The runs of capitalised words in `text`, each as its words (possessives and final stops dropped).
 
     A sentence's first word is capitalised whatever it is, so alone it counts only when it names
-    someone ("Gandhi led ..."), not when it is any noun ("Bowman was the director ...": an archer).
+    someone ("Gandhi led ...") or is capitalised inside too ("BSkyB has ..."), not when it is any
+    noun ("Bowman was the director ...": an archer).
     """
     runs = []
     for match in _CAPITALISED_RUN.finditer(text):
@@ -245,7 +247,12 @@ def _name_runs(text: str) -> list[list[str]]:
         # "The Dalek race ..." opens with "The": "Dalek" is capitalised for itself.
         opens_sentence = _SENTENCE_BREAK.search(text, 0, match.start()) is not None
         opens_sentence = opens_sentence and match.group().split()[0].lower() not in STOPWORDS
-        if opens_sentence and len(words) == 1 and not names_someone(words[0].lower()):
+        if (
+            opens_sentence
+            and len(words) == 1
+            and not names_someone(words[0].lower())
+            and not _INNER_CAPITAL.search(words[0])
+        ):
             continue
         runs.append(words)
     return runs

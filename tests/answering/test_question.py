@@ -102,6 +102,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The oldest villains of the show first appeared in 1963.",
             "The Dalek race are the oldest villains of the show.",
         ),
+        # A word capitalised inside ("BSkyB") is a name even where it opens the sentence.
+        (
+            "Who has design authority over the receivers?",
+            "Design authority over the receivers is shared.",
+            "BSkyB has design authority over the receivers.",
+        ),
         # Any "who" asks for a person or a body of people, or a place acting as one, not a thing...
         (
             "Who designed the church?",
