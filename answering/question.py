@@ -42,7 +42,7 @@ ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
     # ago"), or one told by an event.
     "date": re.compile(
         rf"\b(?:{_YEAR})s?\b|{_EARLY_YEAR}|{_RELATIVE_TIME}|\b(?:{'|'.join(_MONTHS + _WEEKDAYS)})s?\b"
-        r"|\b(?:century|decade)\b"
+        r"|\b(?:centur(?:y|ies)|decades?)\b"
         r"|\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|[ap]m\b)|\b(?:noon|midnight)\b"
         rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a)\s+(?:(?:thousand|million|billion)\s+)?years?\s+ago\b",
         re.IGNORECASE,

@@ -244,6 +244,12 @@ def test_the_question_word_not_any_word_sets_the_kind_of_answer(question: str, e
             "The duchy sent in 300 ships to the coast.",
             "The duchy began in 911 as a fiefdom.",
         ),
+        # ...by centuries as by a century...
+        (
+            "When were the writings ignored?",
+            "The writings were ignored by most readers.",
+            "The writings were ignored in the 18th and 19th centuries.",
+        ),
         # ...by a weekday, or by a time of day.
         ("When is media day held?", "Media day is held in the stadium.", "Media day is held on Tuesday afternoon."),
         ("When did Luther wake?", "Luther woke with chest pain.", "At 1 a.m. Luther woke with chest pain."),
