@@ -205,16 +205,11 @@ def has_answer_type(profile: QuestionProfile, text: str) -> bool:
         return True
     if profile.expects in (PERSON_NAME, "name", "person", "place"):
         asked = set(profile.names) | profile.asked_terms
-        if profile.expects == PERSON_NAME:
-            return any(_names_a_person(run, asked) for run in _name_runs(text))
-        if profile.expects == "person":
-            runs = _name_runs(text)
-            return any(_names_someone_or_a_body(run, asked) for run in runs) or _has_noun_of_kind("person", text, asked)
-        if profile.expects == "place":
-            runs = _name_runs(text)
-            return any(_may_name_a_place(run, asked) for run in runs) or _has_noun_of_kind("place", text, asked)
-        names = ANSWER_PATTERNS["name"].finditer(text)
-        return any(_is_new_name(m.group(), asked) for m in names) or _has_noun_of_kind(profile.expects, text, asked)
+        if check := _RUN_CHECKS.get(profile.expects):
+            named = any(check(run, asked) for run in _name_runs(text))
+        else:
+            named = any(_is_new_name(m.group(), asked) for m in ANSWER_PATTERNS["name"].finditer(text))
+        return named or _has_noun_of_kind(profile.expects, text, asked)
     pattern = ANSWER_PATTERNS[profile.expects]
     if profile.expects in ("number", "date", "year", "percent", "measure", "duration"):
         asked_numbers = set(profile.numbers)
@@ -280,8 +275,11 @@ def _names_a_person(run: list[str], asked: set[str]) -> bool:
     Gegeen Khan"); any other noun ("Tower", "Silver") names no person. A king's numeral is passed over.
     """
     words = _new_words(run, asked)
-    if not words:
-        return False
+    return bool(words) and _is_a_persons_name(run, words)
+
+
+def _is_a_persons_name(run: list[str], words: list[str]) -> bool:
+    """`_names_a_person`, once the run's new words (`_new_words`) are read: its last word decides."""
     head = run[-2] if len(run) > 1 and _ROMAN_NUMERAL.match(run[-1]) else run[-1]
     if _is_a_name(head.lower()):
         return True
@@ -298,7 +296,7 @@ def _names_someone_or_a_body(run: list[str], asked: set[str]) -> bool:
     words = _new_words(run, asked)
     if not words:
         return False
-    if _names_a_person(run, asked):
+    if _is_a_persons_name(run, words):
         return True
     if len(words) > 1 and words[0] not in asked and _is_a_name(words[0]):
         return True
@@ -315,6 +313,10 @@ def _may_name_a_place(run: list[str], asked: set[str]) -> bool:
     if not words or any(names_someone(word) for word in words if word not in asked):
         return False
     return "person" not in noun_kinds(words[-1])
+
+
+# Who and where are answered by names read as runs of capitalised words; other kinds by any new name.
+_RUN_CHECKS = {PERSON_NAME: _names_a_person, "person": _names_someone_or_a_body, "place": _may_name_a_place}
 
 
 def _is_a_name(word: str) -> bool:

@@ -85,9 +85,9 @@ def build_locked(
     started = time.perf_counter()
     try:
         sentences = [s for doc in documents for s in segment(doc.doc_id, doc.text)]
-        texts = {doc.doc_id: doc.text for doc in documents}
-        sentence_texts = sentence_inputs(sentences, {doc.doc_id: doc for doc in documents})
-        context_texts = [texts[s.doc_id][s.context_start : s.context_end] for s in sentences]
+        by_id = {doc.doc_id: doc for doc in documents}
+        sentence_texts = sentence_inputs(sentences, by_id)
+        context_texts = [by_id[s.doc_id].text[s.context_start : s.context_end] for s in sentences]
         if on_total:
             on_total(2 * len(sentences))
         cache = EmbeddingCache(index_dir / CACHE_FILE, f"{model_name}/{embedder.dimension}/{embedder.precision}")
@@ -106,7 +106,7 @@ def build_locked(
         path=path,
         documents=len(documents),
         sentences=len(sentences),
-        characters=sum(len(t) for t in texts.values()),
+        characters=sum(len(doc.text) for doc in documents),
         embedded=stats.embedded,
         reused=stats.reused,
         seconds=time.perf_counter() - started,
