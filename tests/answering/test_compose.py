@@ -259,6 +259,14 @@ def test_a_question_naming_a_number_is_answered_from_the_passage_that_mentions_i
             id="a-measure-is-no-year",
         ),
         pytest.param(
+            "When do the members of the Velmar council vote on a bill?",
+            "The Velmar council meets in the old chamber of the town hall.",
+            "After a general debate, the members of the Velmar council vote on the bill.",
+            "Each member of the council is elected by a ward.",
+            "the passages hold no date, which the question asks for",
+            id="when-told-by-an-event",
+        ),
+        pytest.param(
             "Who designed the French Church of Velmar?",
             "The French Church of Velmar was established by Royal Charter in 1550.",
             "The French Church of Velmar was designed by Augustus Pugin.",
