@@ -20,7 +20,7 @@ from index.embedding.embed import Embedder
 from index.ingest.corpus import Document
 from index.ingest.segment import Sentence
 from index.store import StoredIndex
-from index.terms import content_terms
+from index.terms import content_terms, name_terms
 
 CANDIDATES = 64
 DENSE_SENTENCE_WEIGHT = 0.7  # the rest goes to the context window's similarity
@@ -34,6 +34,9 @@ TERM_COVERAGE_WEIGHT = 0.3
 # its passage shares only incidental words (a name) with any passage, and those would outrank the
 # passage that means the same; dense similarity decides then. Chosen on the development data of all
 # corpora together (even SQuAD articles' questions, squad-pn-dev, essay-dev), see README.
+# How much is held is read twice, over all the question's terms and over those outside its names,
+# and the gate opens by the mean: names say what a question is about, which every passage on that
+# subject shares, not what it asks ("When did the Acme Company branch out into TV?").
 LEXICAL_GATE = (0.3, 0.7)
 _SPACE = re.compile(r"\s+")  # what may stand between two sentences of a span
 
@@ -216,9 +219,11 @@ class Searcher:
         dense_context = self._vectors[candidates + self.size] @ query
         dense = DENSE_SENTENCE_WEIGHT * dense_sentence + (1 - DENSE_SENTENCE_WEIGHT) * dense_context
         coverage = self._context_coverage(self.term_weights(terms, carried))[candidates]
-        low, high = LEXICAL_GATE
-        best = float(coverage.max()) if coverage.size else 0.0
-        gate = float(np.clip((best - low) / (high - low), 0.0, 1.0))
+        gate = _gate(coverage)
+        names = name_terms(question)
+        unnamed = [term for term in terms if term not in names]
+        if names and unnamed:
+            gate = (gate + _gate(self._context_coverage(self.term_weights(unnamed, carried))[candidates])) / 2
         score = dense + gate * (LEXICAL_WEIGHT * lexical[candidates] + TERM_COVERAGE_WEIGHT * coverage)
         order = np.argsort(-score)[:limit]
         return [
@@ -259,6 +264,13 @@ class Searcher:
         )
         best = float(combined.max())
         return (combined / best if best > 0 else combined).astype(np.float32)
+
+
+def _gate(coverage: np.ndarray) -> float:
+    """How far lexical evidence counts (0-1), from the best coverage among the candidates (LEXICAL_GATE)."""
+    low, high = LEXICAL_GATE
+    best = float(coverage.max()) if coverage.size else 0.0
+    return float(np.clip((best - low) / (high - low), 0.0, 1.0))
 
 
 def _bm25(tokenized: list[list[str]]) -> bm25s.BM25:

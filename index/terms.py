@@ -50,3 +50,9 @@ def content_terms(text: str) -> list[str]:
             if part and part not in STOPWORDS and not (len(part) == 1 and part.isalpha()):
                 out.append(stem(part))
     return out
+
+
+def name_terms(text: str) -> frozenset[str]:
+    """The terms of a question's capitalised words after its first: the names it mentions ("Black Death")."""
+    words = TOKEN.findall(text)
+    return frozenset(term for word in words[1:] if word[:1].isupper() for term in content_terms(word))

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+import index.search as search_module
 from index import Searcher, Sentence, SentenceTransformerEmbedder, build_index, open_index
-from index.terms import content_terms
+from index.terms import content_terms, name_terms
 from tests.conftest import FakeEmbedder, fake_searcher
 
 NOTES = {
@@ -110,3 +111,40 @@ def test_in_a_corpus_of_several_documents_a_sentence_is_found_by_its_documents_s
     searcher = open_index(tmp_path / "idx", embedder, "m")
     best = searcher.search("Which pier did Anton Kovac rebuild?", limit=1)[0]
     assert searcher.text(best.sentence) == "In 1902 he rebuilt the southern pier."
+
+
+def test_names_alone_do_not_let_lexical_evidence_outrank_meaning(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in {
+        "kovac.txt": (
+            "Marta Kovac was terrified of flying and never once boarded an aeroplane.\n\n"
+            "Marta Kovac kept a diary of every trip she made along the Adriatic coast.\n\n"
+            "Her students founded an engineering school in her name."
+        ),
+        "bakery.txt": (
+            "The bakery opened a second shop near the station in 1952. Its rye bread sold out each morning.\n\n"
+            "The owners put a radio in the shop window for the football final."
+        ),
+        "railway.txt": (
+            "The railway built a line to the quarry in 1888. Stone trains ran on it until the quarry closed.\n\n"
+            "The old station now holds a museum of signals."
+        ),
+    }.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, tmp_path / "idx", embedder, "m")
+    searcher = open_index(tmp_path / "idx", embedder, "m")
+    # The rare name, in both sentences, makes most of the question's weight; of what it asks, only
+    # "trip" stands in a passage, the diary's. Read over the name too, the diary would lead.
+    question = "Which trip scared Marta Kovac?"
+    assert searcher.text(searcher.search(question)[0].sentence).startswith("Marta Kovac was terrified")
+    monkeypatch.setattr(search_module, "name_terms", lambda text: frozenset())
+    assert searcher.text(searcher.search(question)[0].sentence).startswith("Marta Kovac kept a diary")
+
+
+def test_a_questions_names_are_its_capitalised_words_after_the_first() -> None:
+    assert name_terms("Which trip scared Marta Kovac?") == frozenset(content_terms("Marta Kovac"))
+    assert name_terms("When did the Black Death reach Norway?") == frozenset(content_terms("Black Death Norway"))
+    assert name_terms("Where did she go next?") == frozenset()
