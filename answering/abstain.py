@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from answering.question import QuestionProfile, has_answer_type
 from index import Hit, Searcher
@@ -92,6 +93,7 @@ def _mentions(text: str, number: str) -> bool:
     return re.search(rf"\b{number}\b", text) is not None
 
 
+@cache
 def _century(ordinal: int) -> re.Pattern[str]:
     """How a text names a century: "14th century", "the 21st-century", "the 16th and 17th centuries"."""
     return re.compile(rf"\b{ordinal}(?:st|nd|rd|th)[ -]centur(?:y|ies)\b", re.IGNORECASE)

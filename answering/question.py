@@ -30,11 +30,11 @@ _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _CALENDAR = frozenset([*_MONTHS, *_WEEKDAYS])
 _YEAR = r"1[0-9]{3}|20[0-9]{2}"  # a year as texts write one
 # An early year is written with three figures, after the word that dates by it ("began in 911").
-_EARLY_YEAR = r"\b(?:in|since|until|till|by|from|around|circa)\s+[1-9][0-9]{2}\b"
+_EARLY_YEAR = r"(?P<early_year>\b(?:in|since|until|till|by|from|around|circa)\s+[1-9][0-9]{2}\b)"
 # A time may be told by what it follows or falls in ("After a general debate, members vote"); "since"
 # is left out, as it gives a reason as often ("since they do not accord with ...").
 _RELATIVE_TIME = (
-    r"\b(?:after|before|during|following|until|till)\s+(?:the\s+)?([\w'’-]+)"
+    r"\b(?:after|before|during|following|until|till)\s+(?:the\s+)?(?P<event>[\w'’-]+)"
     r"|\bat the (?:beginning|start|end|time|height) of\b"
 )
 ANSWER_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -76,8 +76,6 @@ _MONTH_BEFORE_DAY = re.compile(rf"\b(?:{_MONTH})\s+$")
 _MULTIPLIER = re.compile(r"\s+(?:(?:tens|hundreds|thousands|dozens) of\s+)?times\b", re.IGNORECASE)
 # ...unless the question asks how often.
 _ASKS_TIMES = re.compile(r"\bhow many times\b|\bhow often\b", re.IGNORECASE)
-_EARLY_YEAR_MATCH = re.compile(_EARLY_YEAR, re.IGNORECASE)
-_RELATIVE_TIME_MATCH = re.compile(_RELATIVE_TIME, re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _ONE_OF = re.compile(r"\s+of\b")  # "one of the worst disasters" picks one out; it counts nothing
 _UNIT_AFTER = re.compile(rf"\s?(?:[-–]\s?)?(?:{_UNITS})\b|\s?%", re.IGNORECASE)  # "738 days", "180-foot"
@@ -350,10 +348,10 @@ def _is_not_the_kind(profile: QuestionProfile, text: str, match: re.Match[str]) 
     something else, or a time told by an event the question itself names ("after the storm")."""
     if profile.expects == "year":
         return _UNIT_AFTER.match(text, match.end()) is not None  # "for 738 days" measures; it dates nothing
-    if profile.expects == "date" and _EARLY_YEAR_MATCH.fullmatch(match.group()):
+    if profile.expects == "date" and match.group("early_year"):
         return _counts_things(text, match)
-    if profile.expects == "date" and (relative := _RELATIVE_TIME_MATCH.fullmatch(match.group())):
-        return relative.group(1) is not None and stem(relative.group(1).lower()) in profile.asked_terms
+    if profile.expects == "date" and (event := match.group("event")):
+        return stem(event.lower()) in profile.asked_terms
     if profile.expects == "number":
         return _is_not_a_count(profile, text, match)
     return False
