@@ -34,9 +34,10 @@ TERM_COVERAGE_WEIGHT = 0.3
 # its passage shares only incidental words (a name) with any passage, and those would outrank the
 # passage that means the same; dense similarity decides then. Chosen on the development data of all
 # corpora together (even SQuAD articles' questions, squad-pn-dev, essay-dev), see README.
-# How much is held is read twice, over all the question's terms and over those outside its names,
-# and the gate opens by the mean: names say what a question is about, which every passage on that
-# subject shares, not what it asks ("When did the Acme Company branch out into TV?").
+# How much is held is read twice, over all the question's terms and over those outside its names
+# (a follow-up's carried terms count in both), and the gate opens by the mean: names say what a
+# question is about, which every passage on that subject shares, not what it asks ("When did the
+# Acme Company branch out into television?").
 LEXICAL_GATE = (0.3, 0.7)
 _SPACE = re.compile(r"\s+")  # what may stand between two sentences of a span
 

@@ -1,4 +1,4 @@
-"""Hybrid search logic, on small corpora with the fake embedder (milliseconds, no model)."""
+"""Hybrid search logic on small corpora: the fake embedder (milliseconds), the real model where meaning decides."""
 
 from __future__ import annotations
 
