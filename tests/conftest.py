@@ -18,7 +18,15 @@ import uvicorn
 from fastapi import FastAPI
 
 from bench.processes import free_port
-from index import PROJECT_ROOT, IndexSettings, Searcher, SentenceTransformerEmbedder, build_index, open_index
+from index import (
+    PROJECT_ROOT,
+    Embedder,
+    IndexSettings,
+    Searcher,
+    SentenceTransformerEmbedder,
+    build_index,
+    open_index,
+)
 from index.embedding.precision import Precision
 from index.terms import content_terms
 from server.app import create_app
@@ -70,14 +78,18 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-def fake_searcher(corpus: dict[str, str], folder: Path, embedder: FakeEmbedder | None = None) -> Searcher:
-    """A searcher over `corpus` (file name -> text) built in `folder` with the fake embedder: milliseconds."""
-    embedder = embedder or FakeEmbedder()
+def searcher_over(corpus: dict[str, str], folder: Path, embedder: Embedder) -> Searcher:
+    """A searcher over `corpus` (file name -> text), its files and index written in `folder`."""
     (folder / "corpus").mkdir(parents=True, exist_ok=True)
     for name, text in corpus.items():
         (folder / "corpus" / name).write_text(text, encoding="utf-8")
-    build_index(folder / "corpus", folder / "index", embedder, "fake")
-    return open_index(folder / "index", embedder, "fake")
+    build_index(folder / "corpus", folder / "index", embedder, "m")
+    return open_index(folder / "index", embedder, "m")
+
+
+def fake_searcher(corpus: dict[str, str], folder: Path, embedder: FakeEmbedder | None = None) -> Searcher:
+    """A searcher over `corpus` (file name -> text) built in `folder` with the fake embedder: milliseconds."""
+    return searcher_over(corpus, folder, embedder or FakeEmbedder())
 
 
 def pdf_excerpt(target: Path, pages: list[int]) -> Path:

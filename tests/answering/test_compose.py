@@ -12,7 +12,7 @@ import index.search as search_module
 from answering.abstain import RESTATES
 from answering.compose import MAX_SENTENCES, NOT_COVERED, answer_question
 from index import Searcher, SentenceTransformerEmbedder, build_index, content_terms, open_index
-from tests.conftest import pdf_excerpt, shared_file
+from tests.conftest import pdf_excerpt, searcher_over, shared_file
 
 ON_TOPIC = [
     ("What is JNAAM?", "Joint New Air-to-Air Missile"),
@@ -314,11 +314,7 @@ def test_an_answer_type_rule_declines_on_a_real_index_unless_the_answer_is_there
 
 def _searcher_over(tmp_path: Path, embedder: SentenceTransformerEmbedder, text: str) -> Searcher:
     """A searcher over a real index of one document holding `text`."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "notes.txt").write_text(text, encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder, "m")
-    return open_index(tmp_path / "idx", embedder, "m")
+    return searcher_over({"notes.txt": text}, tmp_path, embedder)
 
 
 CLOCK = (

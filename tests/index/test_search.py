@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import index.search as search_module
-from index import Searcher, Sentence, SentenceTransformerEmbedder, build_index, open_index
+from index import Searcher, Sentence, SentenceTransformerEmbedder
 from index.terms import content_terms, name_terms
-from tests.conftest import FakeEmbedder, fake_searcher
+from tests.conftest import FakeEmbedder, fake_searcher, searcher_over
 
 NOTES = {
     "stars.txt": (
@@ -94,21 +94,19 @@ def test_in_a_corpus_of_several_documents_a_sentence_is_found_by_its_documents_s
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
     # Two lives told alike: the sentence that answers names neither person, only its document's title does.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, pronoun, object_pronoun, pier in (
-        ("Anton Kovac", "he", "him", "southern"),
-        ("Lena Sol", "she", "her", "northern"),
-    ):
-        text = (
+    lives = {
+        f"{name.lower().replace(' ', '-')}.txt": (
             f"{name} was born in Velmar in 1861 and studied at its naval school.\n\n"
             f"After school {pronoun} sailed for ten years on cargo ships along the coast.\n\n"
             f"The harbour board later hired {object_pronoun} as an engineer.\n\n"
             f"In 1902 {pronoun} rebuilt the {pier} pier."
         )
-        (corpus / f"{name.lower().replace(' ', '-')}.txt").write_text(text, encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder, "m")
-    searcher = open_index(tmp_path / "idx", embedder, "m")
+        for name, pronoun, object_pronoun, pier in (
+            ("Anton Kovac", "he", "him", "southern"),
+            ("Lena Sol", "she", "her", "northern"),
+        )
+    }
+    searcher = searcher_over(lives, tmp_path, embedder)
     best = searcher.search("Which pier did Anton Kovac rebuild?", limit=1)[0]
     assert searcher.text(best.sentence) == "In 1902 he rebuilt the southern pier."
 
@@ -116,9 +114,7 @@ def test_in_a_corpus_of_several_documents_a_sentence_is_found_by_its_documents_s
 def test_names_alone_do_not_let_lexical_evidence_outrank_meaning(
     tmp_path: Path, embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in {
+    corpus = {
         "kovac.txt": (
             "Marta Kovac was terrified of flying and never once boarded an aeroplane.\n\n"
             "Marta Kovac kept a diary of every trip she made along the Adriatic coast.\n\n"
@@ -132,10 +128,8 @@ def test_names_alone_do_not_let_lexical_evidence_outrank_meaning(
             "The railway built a line to the quarry in 1888. Stone trains ran on it until the quarry closed.\n\n"
             "The old station now holds a museum of signals."
         ),
-    }.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    build_index(corpus, tmp_path / "idx", embedder, "m")
-    searcher = open_index(tmp_path / "idx", embedder, "m")
+    }
+    searcher = searcher_over(corpus, tmp_path, embedder)
     # The rare name, in both sentences, makes most of the question's weight; of what it asks, only
     # "trip" stands in a passage, the diary's. Read over the name too, the diary would lead.
     question = "Which trip scared Marta Kovac?"
